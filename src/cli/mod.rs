@@ -4,8 +4,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod analyze;
 pub mod bench;
+pub mod broker;
+pub mod certs;
 pub mod decode;
+pub mod detect;
+pub mod edge;
+pub mod eval;
+pub mod ingest;
+pub mod listen;
+pub mod mission;
+pub mod patrol;
+pub mod sim;
+pub mod track;
 
 /// Seawarden: maritime surveillance for a busy coastline.
 ///
@@ -25,14 +37,38 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Decode(decode::Args),
+    Detect(detect::Args),
+    Ingest(ingest::Args),
+    Sim(sim::Args),
+    Track(track::Args),
+    Analyze(analyze::Args),
+    Eval(eval::Args),
     Bench(bench::Args),
+    Edge(edge::Args),
+    Listen(listen::Args),
+    Broker(broker::Args),
+    Certs(certs::Args),
+    Mission(mission::Args),
+    Patrol(patrol::Args),
 }
 
 /// Dispatch to the subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Detect(args) => detect::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Sim(args) => sim::run(&args),
+        Command::Track(args) => track::run(&args),
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Eval(args) => eval::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Edge(args) => edge::run(&args),
+        Command::Listen(args) => listen::run(&args),
+        Command::Broker(args) => broker::run(&args),
+        Command::Certs(args) => certs::run(&args),
+        Command::Mission(args) => mission::run(&args),
+        Command::Patrol(args) => patrol::run(&args),
     }
 }
 

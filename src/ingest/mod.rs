@@ -10,3 +10,5 @@ pub mod ais;
 pub mod radar;
 /// Async line sources: file replay, UDP, TCP client and serial, each reconnecting with backoff.
 pub mod source;
+/// Infrared thermal video: capture (GStreamer), hot-spot detection, image tracking, geolocation.
+pub mod thermal;

@@ -1,0 +1,500 @@
+//! [`Engine`]: runs the rules on every track update and turns their findings into [`Alert`]s
+//! with a life cycle — one stable id per (track, kind) episode, updates instead of repeats,
+//! suppression windows, no storms when a track flickers, and operator feedback.
+//!
+//! # Risk score and severity
+//! Each rule that fires on a track adds its weight to the track's risk score:
+//!
+//! | rule | weight |
+//! |---|---|
+//! | `dark_target` | 1.0 × (1 + speed_kn / 30) |
+//! | `hotspot_entry` | the hotspot's risk: low 0.5, medium 1.0, high 1.5 |
+//! | `shore_approach` | 1.5 |
+//! | `night_fast_craft` | 1.5 |
+//! | `boundary_crossing` | 1.0 |
+//! | `loitering` | 0.5 |
+//! | `rendezvous` | 1.5 |
+//! | `ais_gap` | 0.5 |
+//! | `ais_spoof` | 1.5 |
+//! | `identity_mismatch` | 1.0 |
+//! | `distress` | 2.0 (SAR: lives first) |
+//!
+//! Severity from the score: < 1 low, < 2 medium, < 3 high, otherwise critical. Every alert of
+//! the track carries the score's explanation: its own rule's reason first, then the others that
+//! fired on the same track at the same update.
+//!
+//! # Life cycle
+//! An episode opens when a rule fires on a track and gets `AlertId::derive(site, track, kind,
+//! start)`; it is reported once (`update` 0), then again only when its severity rises. It stays
+//! open while the rule keeps firing, and through silences shorter than `hold_s`; it then closes,
+//! but firing again within `suppress_s` of its last firing re-opens the same episode (same id,
+//! no new line). A new track whose episode starts within `flicker_m` and `flicker_s` of an
+//! episode of the same kind on a track that has disappeared inherits that episode (a broken and
+//! re-started track is not a new alert). Dismissing an alert as false ([`Engine::dismiss`])
+//! suppresses new episodes of that kind in that zone (the hotspot, or a 2 km cell outside
+//! hotspots) for `dismiss_suppress_s`.
+use std::collections::HashMap;
+
+use super::rules::RuleSet;
+use super::scene::{AisLog, Memo, Sample, Scene};
+use super::zones::{ZoneKind, Zones};
+use crate::alert::{Alert, AlertId, AlertKind, Reason, Severity};
+use crate::coast::Coast;
+use crate::geodesy::{LatLon, distance_m};
+use crate::track::Track;
+
+/// Enforcement or search and rescue: who acts on the alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Customs / police.
+    Enforcement,
+    /// Search and rescue.
+    Sar,
+}
+
+/// Who acts on an alert of this kind: `distress` is SAR, every other kind enforcement.
+pub fn category(kind: AlertKind) -> Category {
+    if kind == AlertKind::Distress { Category::Sar } else { Category::Enforcement }
+}
+
+/// Engine settings (life-cycle windows); rule thresholds live in [`RuleSet`].
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// The site id hashed into alert ids.
+    pub site: String,
+    /// Silence that closes an episode, seconds.
+    pub hold_s: f64,
+    /// After its last firing, an episode re-opens silently within this time, seconds.
+    pub suppress_s: f64,
+    /// A disappeared track's episode is inherited by a new track this close, metres.
+    pub flicker_m: f64,
+    /// … and this soon after its last firing, seconds.
+    pub flicker_s: f64,
+    /// How long a dismissal suppresses its zone and kind, seconds.
+    pub dismiss_suppress_s: f64,
+    /// Forget a track not updated for this long, seconds.
+    pub forget_s: f64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            site: String::new(),
+            hold_s: 120.0,
+            suppress_s: 600.0,
+            flicker_m: 600.0,
+            flicker_s: 180.0,
+            dismiss_suppress_s: 3_600.0,
+            forget_s: 900.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Episode {
+    id: AlertId,
+    track: String,
+    kind: AlertKind,
+    severity: Severity,
+    update: u32,
+    last_fire_s: f64,
+    lat_deg: f64,
+    lon_deg: f64,
+    open: bool,
+}
+
+/// The anomaly engine: rules, zones and the alert life cycle; no I/O, fed one update at a time.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// Rule thresholds.
+    pub rules: RuleSet,
+    /// Life-cycle settings.
+    pub cfg: EngineConfig,
+    zones: Zones,
+    coast: Coast,
+    memos: HashMap<String, Memo>,
+    episodes: HashMap<(String, AlertKind), Episode>,
+    /// (zone key, kind) → suppressed until, seconds.
+    dismissed: HashMap<(String, AlertKind), f64>,
+    fired: Vec<(AlertKind, Reason)>,
+    last_time_s: f64,
+}
+
+impl Engine {
+    /// An engine with default rules.
+    pub fn new(cfg: EngineConfig, zones: Zones, coast: Coast) -> Self {
+        Engine {
+            rules: RuleSet::default(),
+            cfg,
+            zones,
+            coast,
+            memos: HashMap::new(),
+            episodes: HashMap::new(),
+            dismissed: HashMap::new(),
+            fired: Vec::new(),
+            last_time_s: f64::NEG_INFINITY,
+        }
+    }
+
+    /// The zone set (to reload it: [`Engine::zones_mut`]).
+    pub fn zones(&self) -> &Zones {
+        &self.zones
+    }
+
+    /// The zone set, mutable (for [`Zones::reload_if_changed`]).
+    pub fn zones_mut(&mut self) -> &mut Zones {
+        &mut self.zones
+    }
+
+    /// Number of open episodes.
+    pub fn open_episodes(&self) -> usize {
+        self.episodes.values().filter(|e| e.open).count()
+    }
+
+    /// Process one update: `tracks` are the current tracks at `time_s` (all of them, or those
+    /// updated now), `ais` the AIS log up to `time_s`. New alerts and updates go to `out`.
+    pub fn update(&mut self, time_s: f64, tracks: &[Track], ais: &AisLog, out: &mut Vec<Alert>) {
+        self.last_time_s = time_s;
+        for t in tracks {
+            self.observe(t);
+        }
+        self.pair(time_s, tracks);
+        for t in tracks {
+            let Some(memo) = self.memos.get(&t.id.0) else { continue };
+            let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais };
+            self.fired.clear();
+            self.rules.check_all(t, &scene, &mut self.fired);
+            if self.fired.is_empty() {
+                continue;
+            }
+            let score: f64 = self.fired.iter().map(|(k, r)| self.weight(*k, r, t)).sum();
+            let fired = std::mem::take(&mut self.fired);
+            for (i, (kind, _)) in fired.iter().enumerate() {
+                let floor = if *kind == AlertKind::Distress { Severity::High } else { Severity::Low };
+                let severity = severity_of(score).max(floor);
+                let mut reasons = Vec::with_capacity(fired.len());
+                reasons.push(fired[i].1.clone());
+                reasons.extend(fired.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, (_, r))| r.clone()));
+                self.fire(time_s, t, *kind, severity, reasons, out);
+            }
+            self.fired = fired;
+        }
+        // Close quiet episodes; forget long-gone tracks and long-closed episodes.
+        let (hold, keep, forget) = (self.cfg.hold_s, self.cfg.suppress_s.max(self.cfg.flicker_s), self.cfg.forget_s);
+        for e in self.episodes.values_mut() {
+            if e.open && time_s - e.last_fire_s > hold {
+                e.open = false;
+            }
+        }
+        self.episodes.retain(|_, e| e.open || time_s - e.last_fire_s <= keep);
+        self.memos.retain(|_, m| time_s - m.last_seen_s <= forget);
+        self.dismissed.retain(|_, until| *until > time_s);
+    }
+
+    /// Operator feedback: alert `id` was dismissed as false at `time_s`. New episodes of its
+    /// kind in its zone are suppressed for `dismiss_suppress_s`, and the episode is closed.
+    /// Returns whether the id was known.
+    pub fn dismiss(&mut self, id: &AlertId, time_s: f64) -> bool {
+        let Some(e) = self.episodes.values_mut().find(|e| &e.id == id) else { return false };
+        e.open = false;
+        let (kind, p) = (e.kind, LatLon::new(e.lat_deg, e.lon_deg));
+        let key = self.zone_key(p);
+        self.dismissed.insert((key, kind), time_s + self.cfg.dismiss_suppress_s);
+        true
+    }
+
+    fn zone_key(&self, p: LatLon) -> String {
+        match self.zones.hotspot_at(p) {
+            Some((i, _)) => self.zones.all()[i].id.clone(),
+            // 2 km cells: 0.018° of latitude, 0.0195° of longitude at Macau.
+            None => format!("cell:{}:{}", (p.lat_deg / 0.018).floor(), (p.lon_deg / 0.0195).floor()),
+        }
+    }
+
+    fn weight(&self, kind: AlertKind, r: &Reason, t: &Track) -> f64 {
+        match kind {
+            AlertKind::DarkTarget => 1.0 + r.value / 30.0,
+            AlertKind::HotspotEntry => self
+                .memos
+                .get(&t.id.0)
+                .and_then(|m| m.hotspot)
+                .and_then(|(i, _)| match self.zones.all().get(i).map(|z| z.kind) {
+                    Some(ZoneKind::Hotspot(risk)) => Some(risk.weight()),
+                    _ => None,
+                })
+                .unwrap_or(1.0),
+            AlertKind::ShoreApproach | AlertKind::NightFastCraft | AlertKind::Rendezvous | AlertKind::AisSpoof => 1.5,
+            AlertKind::BoundaryCrossing | AlertKind::IdentityMismatch => 1.0,
+            AlertKind::Loitering | AlertKind::AisGap => 0.5,
+            AlertKind::Distress => 2.0,
+        }
+    }
+
+    fn fire(&mut self, time_s: f64, t: &Track, kind: AlertKind, severity: Severity, reasons: Vec<Reason>, out: &mut Vec<Alert>) {
+        let key = (t.id.0.clone(), kind);
+        let emit = |e: &Episode, out: &mut Vec<Alert>| {
+            out.push(Alert {
+                time: time_s,
+                id: e.id.clone(),
+                site: self.cfg.site.clone(),
+                kind,
+                severity: e.severity,
+                track_id: t.id.0.clone(),
+                lat: t.lat_deg,
+                lon: t.lon_deg,
+                mmsi: t.identity.mmsi,
+                reasons: reasons.clone(),
+                evidence: Vec::new(),
+                update: e.update,
+            })
+        };
+        if let Some(e) = self.episodes.get_mut(&key) {
+            let live = e.open || time_s - e.last_fire_s <= self.cfg.suppress_s;
+            if live {
+                e.open = true;
+                e.last_fire_s = time_s;
+                e.lat_deg = t.lat_deg;
+                e.lon_deg = t.lon_deg;
+                if severity > e.severity {
+                    e.severity = severity;
+                    e.update += 1;
+                    let e = e.clone();
+                    emit(&e, out);
+                }
+                return;
+            }
+        }
+        let p = LatLon::new(t.lat_deg, t.lon_deg);
+        if self.dismissed.get(&(self.zone_key(p), kind)).is_some_and(|&until| until > time_s) {
+            return;
+        }
+        // A flickering track: inherit the episode of a vanished track nearby.
+        let heir = self
+            .episodes
+            .iter()
+            .filter(|((tr, k), e)| {
+                *k == kind
+                    && *tr != t.id.0
+                    && time_s - e.last_fire_s <= self.cfg.flicker_s
+                    && self.memos.get(tr).is_none_or(|m| m.last_seen_s < time_s)
+                    && distance_m(p, LatLon::new(e.lat_deg, e.lon_deg)) <= self.cfg.flicker_m
+            })
+            .map(|(k, _)| k.clone())
+            .next();
+        if let Some(old) = heir
+            && let Some(mut e) = self.episodes.remove(&old)
+        {
+            e.track = t.id.0.clone();
+            e.open = true;
+            e.last_fire_s = time_s;
+            e.lat_deg = t.lat_deg;
+            e.lon_deg = t.lon_deg;
+            if severity > e.severity {
+                e.severity = severity;
+                e.update += 1;
+                emit(&e, out);
+            }
+            self.episodes.insert(key, e);
+            return;
+        }
+        let e = Episode {
+            id: AlertId::derive(&self.cfg.site, &t.id.0, kind, time_s),
+            track: t.id.0.clone(),
+            kind,
+            severity,
+            update: 0,
+            last_fire_s: time_s,
+            lat_deg: t.lat_deg,
+            lon_deg: t.lon_deg,
+            open: true,
+        };
+        emit(&e, out);
+        self.episodes.insert(key, e);
+    }
+
+    /// Update a track's memo: samples, hotspot dwell, waters crossings.
+    fn observe(&mut self, t: &Track) {
+        let memo = self.memos.entry(t.id.0.clone()).or_insert_with(|| Memo::new(t.time_s));
+        memo.push(Sample { time_s: t.time_s, lat_deg: t.lat_deg, lon_deg: t.lon_deg, sog_kn: t.sog_kn });
+        let p = LatLon::new(t.lat_deg, t.lon_deg);
+        memo.hotspot = match (self.zones.hotspot_at(p), memo.hotspot) {
+            (Some((i, _)), Some((j, since))) if i == j => Some((j, since)),
+            (Some((i, _)), _) => Some((i, t.time_s)),
+            (None, _) => None,
+        };
+        if self.zones.has(ZoneKind::Waters) {
+            let inside = self.zones.is_in(p, ZoneKind::Waters) || self.coast.is_land(p);
+            if let Some(was) = memo.in_waters
+                && was != inside
+            {
+                memo.crossed = Some((t.time_s, inside));
+            }
+            memo.in_waters = Some(inside);
+        }
+    }
+
+    /// Pair slow tracks within the rendezvous distance (spatial hash on cells of that size).
+    fn pair(&mut self, time_s: f64, tracks: &[Track]) {
+        let (max_d, max_kn) = (self.rules.rendezvous.max_distance_m, self.rules.rendezvous.max_speed_kn);
+        let cell_deg = max_d / 111_000.0;
+        let slow: Vec<&Track> = tracks.iter().filter(|t| t.sog_kn < max_kn).collect();
+        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
+        for (i, t) in slow.iter().enumerate() {
+            grid.entry(cell(t)).or_default().push(i);
+        }
+        for t in tracks {
+            if t.sog_kn >= max_kn {
+                if let Some(m) = self.memos.get_mut(&t.id.0) {
+                    m.partner = None;
+                }
+            }
+        }
+        for (i, t) in slow.iter().enumerate() {
+            let (cy, cx) = cell(t);
+            let p = LatLon::new(t.lat_deg, t.lon_deg);
+            let mut best: Option<(&str, f64)> = None;
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    for &j in grid.get(&(cy + dy, cx + dx)).map(Vec::as_slice).unwrap_or(&[]) {
+                        if j == i {
+                            continue;
+                        }
+                        let d = distance_m(p, LatLon::new(slow[j].lat_deg, slow[j].lon_deg));
+                        if d <= max_d && best.is_none_or(|b| d < b.1) {
+                            best = Some((&slow[j].id.0, d));
+                        }
+                    }
+                }
+            }
+            let Some(m) = self.memos.get_mut(&t.id.0) else { continue };
+            m.partner = match (best, m.partner.take()) {
+                (Some((id, d)), Some((old, since, _))) if old == id => Some((old, since, d)),
+                (Some((id, d)), _) => Some((id.to_owned(), time_s, d)),
+                (None, _) => None,
+            };
+        }
+    }
+}
+
+fn severity_of(score: f64) -> Severity {
+    if score < 1.0 {
+        Severity::Low
+    } else if score < 2.0 {
+        Severity::Medium
+    } else if score < 3.0 {
+        Severity::High
+    } else {
+        Severity::Critical
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anomaly::rules::testkit::{OPEN, coast, track, zones};
+
+    fn engine() -> Engine {
+        Engine::new(EngineConfig { site: "hac-sa".into(), ..Default::default() }, zones().clone(), coast().clone())
+    }
+
+    /// Run a dark 20 kn track north from OPEN for `n` updates 1 s apart starting at `t0`.
+    fn run(e: &mut Engine, id: &str, t0: f64, n: usize, sog_kn: f64) -> Vec<Alert> {
+        let mut out = Vec::new();
+        for k in 0..n {
+            let ts = t0 + k as f64;
+            let mut t = track(ts, OPEN.0 + 0.0001 * k as f64, OPEN.1, sog_kn, 0.0);
+            t.id.0 = id.into();
+            e.update(ts, &[t], &AisLog::default(), &mut out);
+        }
+        out
+    }
+
+    mod update {
+        use super::*;
+
+        #[test]
+        fn one_episode_gives_one_alert_with_a_derived_id() {
+            let mut e = engine();
+            let out = run(&mut e, "7", 0.0, 60, 20.0);
+            let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
+            assert_eq!(dark.len(), 1);
+            assert_eq!(dark[0].id, AlertId::derive("hac-sa", "7", AlertKind::DarkTarget, 10.0));
+            assert_eq!(dark[0].reasons[0].rule, "dark_target_speed_kn");
+        }
+
+        #[test]
+        fn rising_severity_is_an_update_with_the_same_id() {
+            let mut e = engine();
+            let mut out = run(&mut e, "7", 0.0, 30, 5.0);
+            // Now the same track speeds up at night: night_fast_craft joins, the score rises.
+            let night = 1_773_252_000.0;
+            e = engine();
+            out.clear();
+            let mut t = track(night, OPEN.0, OPEN.1, 5.0, 0.0);
+            e.update(night, &[t.clone()], &AisLog::default(), &mut out);
+            t.time_s = night + 20.0;
+            e.update(night + 20.0, &[t.clone()], &AisLog::default(), &mut out);
+            t.time_s = night + 40.0;
+            t.sog_kn = 30.0;
+            e.update(night + 40.0, &[t], &AisLog::default(), &mut out);
+            let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
+            assert_eq!(dark.len(), 2, "{dark:?}");
+            assert_eq!(dark[0].id, dark[1].id);
+            assert!(dark[1].severity > dark[0].severity && dark[1].update == 1);
+        }
+
+        #[test]
+        fn a_flickering_rule_does_not_repeat() {
+            let mut e = engine();
+            let mut out = run(&mut e, "7", 0.0, 30, 20.0);
+            // Slows below the dark-target speed for a minute, then speeds up again.
+            out.extend(run(&mut e, "7", 30.0, 60, 1.0));
+            out.extend(run(&mut e, "7", 90.0, 30, 20.0));
+            assert_eq!(out.iter().filter(|a| a.kind == AlertKind::DarkTarget).count(), 1);
+        }
+
+        #[test]
+        fn a_restarted_track_inherits_the_episode() {
+            let mut e = engine();
+            let mut out = run(&mut e, "7", 0.0, 30, 20.0);
+            // Track 7 is lost; track 8 starts where it was, 5 s later.
+            out.extend(run(&mut e, "8", 35.0, 40, 20.0));
+            let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
+            assert_eq!(dark.len(), 1, "{dark:?}");
+        }
+
+        #[test]
+        fn two_tracks_alongside_make_a_rendezvous() {
+            let mut e = engine();
+            let mut out = Vec::new();
+            for k in 0..200 {
+                let ts = k as f64;
+                let a = track(ts, OPEN.0, OPEN.1, 0.5, 0.0);
+                let mut b = track(ts, OPEN.0 + 0.001, OPEN.1, 0.5, 0.0);
+                b.id.0 = "8".into();
+                e.update(ts, &[a, b], &AisLog::default(), &mut out);
+            }
+            assert_eq!(out.iter().filter(|a| a.kind == AlertKind::Rendezvous).count(), 2);
+        }
+    }
+
+    mod dismiss {
+        use super::*;
+
+        #[test]
+        fn a_dismissed_alert_suppresses_its_zone_and_kind() {
+            let mut e = engine();
+            let out = run(&mut e, "7", 0.0, 30, 20.0);
+            let id = out.iter().find(|a| a.kind == AlertKind::DarkTarget).unwrap().id.clone();
+            assert!(e.dismiss(&id, 30.0));
+            // A different track in the same cell, long after the flicker window: suppressed.
+            let later = run(&mut e, "9", 1_000.0, 30, 20.0);
+            assert!(later.iter().all(|a| a.kind != AlertKind::DarkTarget), "{later:?}");
+            // After the suppression window, it alerts again.
+            let much_later = run(&mut e, "10", 10_000.0, 30, 20.0);
+            assert!(much_later.iter().any(|a| a.kind == AlertKind::DarkTarget));
+            assert!(!e.dismiss(&AlertId("nope".into()), 0.0));
+        }
+    }
+}

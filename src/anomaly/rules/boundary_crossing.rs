@@ -1,0 +1,53 @@
+//! Boundary crossing: a dark vessel crossing the edge of the administered waters, either way.
+use super::{Rule, reason};
+use crate::alert::{AlertKind, Reason};
+use crate::anomaly::scene::Scene;
+use crate::track::Track;
+
+/// Fires for `hold_s` after a dark track crossed the waters' edge (the engine records the
+/// crossing in the memo) at `min_speed_kn` or more. Value: speed, knots.
+#[derive(Debug, Clone)]
+pub struct BoundaryCrossing {
+    /// How long after the crossing the rule keeps firing, seconds.
+    pub hold_s: f64,
+    /// Slowest speed that counts (a drifting boat is the SAR rule's), knots.
+    pub min_speed_kn: f64,
+}
+
+impl Default for BoundaryCrossing {
+    fn default() -> Self {
+        BoundaryCrossing { hold_s: 60.0, min_speed_kn: 3.0 }
+    }
+}
+
+impl Rule for BoundaryCrossing {
+    fn kind(&self) -> AlertKind {
+        AlertKind::BoundaryCrossing
+    }
+
+    fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
+        let (at, _inbound) = s.memo.crossed?;
+        let dark = t.dark || t.identity.mmsi.is_none();
+        if !dark || s.time_s - at > self.hold_s || t.sog_kn < self.min_speed_kn {
+            return None;
+        }
+        reason("boundary_crossing_speed_kn", t.sog_kn, self.min_speed_kn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anomaly::rules::testkit::*;
+    use crate::anomaly::scene::{AisLog, Memo};
+
+    #[test]
+    fn a_recent_crossing_fires_and_an_old_one_does_not() {
+        let mut m = Memo::new(0.0);
+        m.crossed = Some((100.0, true));
+        let a = AisLog::default();
+        let t = track(120.0, OPEN.0, OPEN.1, 20.0, 0.0);
+        assert!(BoundaryCrossing::default().check(&t, &scene(120.0, &m, &a)).is_some());
+        assert!(BoundaryCrossing::default().check(&t, &scene(200.0, &m, &a)).is_none());
+    }
+}

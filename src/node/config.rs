@@ -1,0 +1,403 @@
+//! `node.toml`: DESIGN.md's contract keys plus the node's own (queues, intervals, tracker),
+//! parsed once and validated into a [`NodeConfig`] with errors naming file, key and reason.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::bus::{BrokerUrl, TlsFiles, topic};
+use crate::ingest::source::SourceUrl;
+use crate::track::TrackerConfig;
+
+/// A config problem: which file, which key, what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{file}: {source}")]
+    Read {
+        /// The config file.
+        file: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown key or a wrong type (the parser names line and key).
+    #[error("{file}: {message}")]
+    Parse {
+        /// The config file.
+        file: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// A key parsed but its value is unusable.
+    #[error("{file}: key `{key}`: {reason}")]
+    Invalid {
+        /// The config file.
+        file: PathBuf,
+        /// Dotted key path (`input[2].url`).
+        key: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What an `[[input]]` carries, which picks its decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// JSONL detections, the tracker batch contract's input lines.
+    Measurements,
+    /// NMEA 0183: AIS `!AIVDM`/`!AIVDO` and radar `TTM`/`TLL`/`OSD`/`GGA`/`RMC`/`HDT`.
+    Nmea,
+    /// IR video (GStreamer URI): needs the thermal pipeline, not wired into the node yet.
+    Video,
+    /// Alerts from an external analyser (the alerts batch contract's lines, e.g. the output of
+    /// `seawarden analyze`), forwarded through this node's outbox.
+    Alerts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    ca: PathBuf,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBroker {
+    url: String,
+    username: Option<String>,
+    password_file: Option<PathBuf>,
+    tls: Option<RawTls>,
+    client_id: Option<String>,
+    #[serde(default = "d_keep_alive")]
+    keep_alive_s: u64,
+}
+
+fn d_keep_alive() -> u64 {
+    10
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    kind: InputKind,
+    url: String,
+    name: Option<String>,
+    sensor: Option<String>,
+}
+
+/// Channel capacities (every channel is bounded; see each key for what happens when it is full).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Queues {
+    /// Lines buffered per input before the source stops reading. Default 1024.
+    pub lines: usize,
+    /// Detections buffered before the decoders wait for the tracker. Default 4096.
+    pub detections: usize,
+    /// Non-alert publishes buffered before the bus refuses new ones. Default 64.
+    pub bus: usize,
+}
+
+impl Default for Queues {
+    fn default() -> Self {
+        Queues { lines: 1024, detections: 4096, bus: 64 }
+    }
+}
+
+/// Timing of the node's periodic output.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Intervals {
+    /// Retained status every this long, milliseconds. Default 5000.
+    pub status_ms: u64,
+    /// Track batch every this long, milliseconds (≤ 1 Hz per track per DESIGN). Default 1000.
+    pub tracks_ms: u64,
+    /// A pending scan is closed after this long without a new detection, milliseconds. Default 200.
+    pub scan_idle_ms: u64,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Intervals { status_ms: 5000, tracks_ms: 1000, scan_idle_ms: 200 }
+    }
+}
+
+/// The outbox bound.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Rows kept at most; past it the oldest lowest-severity alert is evicted. Default 100 000.
+    pub max_rows: u64,
+    /// Unacknowledged alerts in flight at most. Default 64.
+    pub window: usize,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig { max_rows: crate::bus::outbox::DEFAULT_MAX_ROWS, window: 64 }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    site: String,
+    data_dir: PathBuf,
+    broker: RawBroker,
+    #[serde(default)]
+    input: Vec<RawInput>,
+    #[serde(default)]
+    queues: Queues,
+    #[serde(default)]
+    intervals: Intervals,
+    #[serde(default)]
+    outbox: OutboxConfig,
+    #[serde(default)]
+    tracker: Option<TrackerConfig>,
+}
+
+/// Validated broker settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokerConfig {
+    /// The broker.
+    pub url: BrokerUrl,
+    /// Username.
+    pub username: Option<String>,
+    /// Password, read from `password_file` (trailing newline stripped).
+    pub password: Option<String>,
+    /// TLS files, paths resolved against the config file's folder.
+    pub tls: Option<TlsFiles>,
+    /// MQTT client id; default `seawarden-edge-{site}`.
+    pub client_id: String,
+    /// Keep-alive, seconds.
+    pub keep_alive_s: u64,
+}
+
+/// One validated input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Decoder family.
+    pub kind: InputKind,
+    /// Where the bytes come from.
+    pub url: SourceUrl,
+    /// Name in status reports; the URL when not given.
+    pub name: String,
+    /// Sensor id stamped on detections (`radar-{site}`, `ais-{site}` by default).
+    pub sensor: String,
+}
+
+/// A validated `node.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeConfig {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Site id (a topic level).
+    pub site: String,
+    /// Outbox and state live here.
+    pub data_dir: PathBuf,
+    /// The broker.
+    pub broker: BrokerConfig,
+    /// Inputs, in file order.
+    pub inputs: Vec<Input>,
+    /// Channel capacities.
+    pub queues: Queues,
+    /// Periodic output timing.
+    pub intervals: Intervals,
+    /// Outbox bound.
+    pub outbox: OutboxConfig,
+    /// Tracker settings (`[tracker]`, as `assets/track.toml`).
+    pub tracker: TrackerConfig,
+}
+
+impl NodeConfig {
+    /// Read and validate a `node.toml`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file, the key and the reason.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: path.to_path_buf(), source })?;
+        Self::from_toml(&text, path)
+    }
+
+    /// Validate `node.toml` text; relative paths resolve against `file`'s folder.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file, the key and the reason.
+    pub fn from_toml(text: &str, file: &Path) -> Result<Self, ConfigError> {
+        let f = file.to_path_buf();
+        let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Parse { file: f.clone(), message: e.to_string().trim().to_string() })?;
+        let invalid = |key: &str, reason: String| ConfigError::Invalid { file: f.clone(), key: key.to_string(), reason };
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let resolve = |p: &Path| if p.is_absolute() || base.as_os_str().is_empty() { p.to_path_buf() } else { base.join(p) };
+
+        if !topic::valid_segment(&raw.site) {
+            return Err(invalid("site", format!("{:?} must be a site id: lowercase letters, digits, '-', '_'", raw.site)));
+        }
+        let url: BrokerUrl = raw.broker.url.parse().map_err(|e| invalid("broker.url", format!("{e}")))?;
+        let tls = raw.broker.tls.map(|t| TlsFiles { ca: resolve(&t.ca), cert: t.cert.as_deref().map(resolve), key: t.key.as_deref().map(resolve) });
+        if let Some(t) = &tls {
+            for (k, p) in [("broker.tls.ca", Some(&t.ca)), ("broker.tls.cert", t.cert.as_ref()), ("broker.tls.key", t.key.as_ref())] {
+                if let Some(p) = p {
+                    if !p.is_file() {
+                        return Err(invalid(k, format!("{} does not exist", p.display())));
+                    }
+                }
+            }
+            if t.cert.is_some() != t.key.is_some() {
+                return Err(invalid("broker.tls", "cert and key go together".into()));
+            }
+        }
+        if url.tls && tls.is_none() {
+            return Err(invalid("broker.tls", "mqtts:// needs tls = { ca = ..., cert = ..., key = ... }".into()));
+        }
+        let password = match &raw.broker.password_file {
+            Some(p) => {
+                let p = resolve(p);
+                let text = std::fs::read_to_string(&p).map_err(|e| invalid("broker.password_file", format!("{}: {e}", p.display())))?;
+                Some(text.trim_end_matches(['\r', '\n']).to_string())
+            }
+            None => None,
+        };
+        if password.is_some() && raw.broker.username.is_none() {
+            return Err(invalid("broker.username", "password_file is set but username is not".into()));
+        }
+        if raw.broker.keep_alive_s == 0 || raw.broker.keep_alive_s > 3600 {
+            return Err(invalid("broker.keep_alive_s", "must be 1..=3600".into()));
+        }
+        let broker = BrokerConfig {
+            url,
+            username: raw.broker.username,
+            password,
+            tls,
+            client_id: raw.broker.client_id.unwrap_or_else(|| format!("seawarden-edge-{}", raw.site)),
+            keep_alive_s: raw.broker.keep_alive_s,
+        };
+
+        if raw.input.is_empty() {
+            return Err(invalid("input", "at least one [[input]] is needed".into()));
+        }
+        let mut inputs = Vec::new();
+        for (i, r) in raw.input.into_iter().enumerate() {
+            let key = format!("input[{i}]");
+            if r.kind == InputKind::Video {
+                return Err(invalid(&format!("{key}.kind"), "video inputs need the thermal pipeline, which the node does not wire yet".into()));
+            }
+            let mut url: SourceUrl = r.url.parse().map_err(|e| invalid(&format!("{key}.url"), format!("{e}")))?;
+            if let SourceUrl::File { path, .. } = &mut url {
+                *path = resolve(path);
+                if !path.is_file() {
+                    return Err(invalid(&format!("{key}.url"), format!("{} does not exist", path.display())));
+                }
+            }
+            let sensor = r.sensor.unwrap_or_else(|| match r.kind {
+                InputKind::Nmea => format!("ais-{}", raw.site),
+                _ => format!("radar-{}", raw.site),
+            });
+            inputs.push(Input { kind: r.kind, name: r.name.unwrap_or_else(|| r.url.clone()), url, sensor });
+        }
+        for (k, v) in [("queues.lines", raw.queues.lines), ("queues.detections", raw.queues.detections), ("queues.bus", raw.queues.bus)] {
+            if v == 0 {
+                return Err(invalid(k, "must be at least 1".into()));
+            }
+        }
+        for (k, v) in [("intervals.status_ms", raw.intervals.status_ms), ("intervals.tracks_ms", raw.intervals.tracks_ms), ("intervals.scan_idle_ms", raw.intervals.scan_idle_ms)] {
+            if v == 0 {
+                return Err(invalid(k, "must be at least 1".into()));
+            }
+        }
+        if raw.outbox.max_rows == 0 || raw.outbox.window == 0 || raw.outbox.window > 1000 {
+            return Err(invalid("outbox", "max_rows ≥ 1 and window in 1..=1000".into()));
+        }
+        let mut tracker = raw.tracker.unwrap_or_default();
+        if tracker.site.is_empty() {
+            tracker.site = raw.site.clone();
+        }
+        tracker.validate(&f.display().to_string()).map_err(|e| invalid("tracker", e.to_string()))?;
+        Ok(NodeConfig {
+            file: f.clone(),
+            site: raw.site,
+            data_dir: resolve(&raw.data_dir),
+            broker,
+            inputs,
+            queues: raw.queues,
+            intervals: raw.intervals,
+            outbox: raw.outbox,
+            tracker,
+        })
+    }
+
+    /// True when every input is a file: the node exits once they are processed and the outbox
+    /// is empty (batch replay).
+    pub fn is_batch(&self) -> bool {
+        self.inputs.iter().all(|i| matches!(i.url, SourceUrl::File { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(extra: &str) -> Result<NodeConfig, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("m.jsonl"), "").unwrap();
+        let text = format!(
+            "site = \"hac-sa\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://127.0.0.1:1883\"\n{extra}\n[[input]]\nkind = \"measurements\"\nurl = \"file://{}?speed=0\"\n",
+            dir.path().join("m.jsonl").display()
+        );
+        NodeConfig::from_toml(&text, &dir.path().join("node.toml"))
+    }
+
+    #[test]
+    fn a_minimal_config_is_valid_and_batch() {
+        let c = cfg("").unwrap();
+        assert_eq!(c.site, "hac-sa");
+        assert_eq!(c.broker.client_id, "seawarden-edge-hac-sa");
+        assert!(c.is_batch());
+        assert!(c.data_dir.ends_with("d"));
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_file_and_key() {
+        let e = cfg("bogus = 1").unwrap_err().to_string();
+        assert!(e.contains("node.toml") && e.contains("bogus"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_url_names_its_key() {
+        let e = cfg("").map(|_| ()).and_then(|_| {
+            NodeConfig::from_toml("site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"http://x\"\n", Path::new("n.toml")).map(|_| ())
+        });
+        let e = e.unwrap_err().to_string();
+        assert!(e.contains("n.toml") && e.contains("broker.url"), "{e}");
+    }
+
+    #[test]
+    fn mqtts_without_tls_files_is_refused() {
+        let e = NodeConfig::from_toml("site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtts://x\"\n", Path::new("n.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("broker.tls"), "{e}");
+    }
+
+    #[test]
+    fn a_site_that_is_not_a_topic_level_is_refused() {
+        let e = NodeConfig::from_toml("site = \"Hac/Sa\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n", Path::new("n.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("key `site`"), "{e}");
+    }
+
+    #[test]
+    fn a_missing_input_file_is_refused() {
+        let e = NodeConfig::from_toml(
+            "site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n[[input]]\nkind = \"nmea\"\nurl = \"file:///nonexistent/x.nmea\"\n",
+            Path::new("n.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("input[0].url"), "{e}");
+    }
+}

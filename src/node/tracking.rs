@@ -1,0 +1,174 @@
+//! The tracker stage: detections in, track batches out.
+//!
+//! Detections with the same time and sensor form one scan; a scan closes when a detection of
+//! another (time, sensor) arrives or after `scan_idle_ms` of quiet. Each scan runs through the
+//! tracker (CPU work, so `block_in_place`, off the async workers' queue). The confirmed tracks
+//! go to the bus as one QoS 0 batch right after a step, at most once per `tracks_ms` of *scan
+//! time* (so ≤ 1 Hz per track for live data, with no extra lag from a timer out of phase with
+//! the scans); a step held back by that limit goes out once `tracks_ms` of wall time have passed.
+//! A newer batch replaces an unsent one.
+//!
+//! The anomaly stage (issue 6) plugs in here: it will take the confirmed tracks each step returns
+//! and commit its alerts with [`BusHandle::commit_alert`](crate::bus::BusHandle::commit_alert).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::input::DetectionMsg;
+use crate::bus::msg::{TrackReport, TracksMsg};
+use crate::bus::{BusHandle, topic};
+use crate::detection::SensorKind;
+use crate::geodesy::{Enu, LatLon};
+use crate::track::{DefaultTracker, Scan, Track, TrackerConfig, measurement_from_detection};
+
+/// Counters of the tracker stage for the status report.
+#[derive(Debug, Default)]
+pub struct TrackCounters {
+    /// Detections consumed.
+    pub detections: AtomicU64,
+    /// Detections the tracker refused (bad numbers, absurd σ).
+    pub refused: AtomicU64,
+    /// Scans stepped.
+    pub scans: AtomicU64,
+    /// Confirmed tracks after the last step.
+    pub tracks: AtomicU64,
+}
+
+struct Pending {
+    time_s: f64,
+    sensor: String,
+    kind: SensorKind,
+    dets: Vec<crate::detection::Detection>,
+}
+
+/// Convert a track to its bus form.
+pub fn report(t: &Track) -> TrackReport {
+    let sigma = (t.cov_en[0][0].max(0.0) + t.cov_en[1][1].max(0.0)).sqrt() / std::f64::consts::SQRT_2;
+    TrackReport {
+        track_id: t.id.0.clone(),
+        time: t.time_s,
+        lat: t.lat_deg,
+        lon: t.lon_deg,
+        sog_kn: if t.sog_kn.is_finite() { t.sog_kn.max(0.0) } else { 0.0 },
+        cog_deg: if t.cog_deg.is_finite() { t.cog_deg.rem_euclid(360.0) % 360.0 } else { 0.0 },
+        sigma_m: sigma.is_finite().then_some(sigma),
+        mmsi: t.identity.mmsi,
+        status: Some(format!("{:?}", t.status).to_lowercase()),
+    }
+}
+
+/// Run the tracker stage until the detections channel closes (all inputs ended) or `shutdown`.
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "tracker", skip_all, fields(site = %site))]
+pub async fn run(
+    site: String,
+    cfg: TrackerConfig,
+    mut rx: mpsc::Receiver<DetectionMsg>,
+    bus: BusHandle,
+    counters: Arc<TrackCounters>,
+    tracks_every: Duration,
+    scan_idle: Duration,
+    shutdown: CancellationToken,
+) {
+    let topic = topic::tracks(&site);
+    let mut tracker: Option<DefaultTracker> = None;
+    let mut pending: Option<Pending> = None;
+    let mut tick = tokio::time::interval(tracks_every / 4);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut dirty = false;
+    // (scan time, wall time) of the last batch.
+    let mut last_pub: Option<(f64, tokio::time::Instant)> = None;
+    let every_s = tracks_every.as_secs_f64();
+    let due = |last: Option<(f64, tokio::time::Instant)>, t_s: f64| {
+        last.is_none_or(|(t, w)| t_s - t >= every_s - 1e-6 || w.elapsed() >= tracks_every)
+    };
+    loop {
+        let idle = tokio::time::sleep(scan_idle);
+        tokio::select! {
+            // Cancel-safe: observing the token.
+            _ = shutdown.cancelled() => break,
+            // Cancel-safe: `recv` loses nothing.
+            m = rx.recv() => {
+                let Some(m) = m else { break };
+                let (time_s, sensor, kind, det) = match m {
+                    DetectionMsg::Detection(d) => (d.time_s, d.sensor.clone(), d.kind, Some(d)),
+                    DetectionMsg::EmptyScan { time_s, sensor, kind } => (time_s, sensor, kind, None),
+                };
+                counters.detections.fetch_add(u64::from(det.is_some()), Ordering::Relaxed);
+                let same = pending.as_ref().is_some_and(|p| p.time_s == time_s && p.sensor == sensor);
+                if !same {
+                    if let Some(p) = pending.take() {
+                        dirty |= step(&mut tracker, &cfg, p, &counters);
+                    }
+                    pending = Some(Pending { time_s, sensor, kind, dets: vec![] });
+                }
+                if let (Some(p), Some(d)) = (pending.as_mut(), det) {
+                    p.dets.push(d);
+                }
+            }
+            // Cancel-safe: a timer; re-armed each turn.
+            _ = idle, if pending.is_some() => {
+                if let Some(p) = pending.take() {
+                    dirty |= step(&mut tracker, &cfg, p, &counters);
+                }
+            }
+            // Cancel-safe: `Interval::tick`.
+            _ = tick.tick() => {}
+        }
+        let t_s = tracker.as_ref().map_or(0.0, |t| t.time_s());
+        if dirty && due(last_pub, t_s) {
+            publish(&bus, &topic, &site, tracker.as_ref());
+            dirty = false;
+            last_pub = Some((t_s, tokio::time::Instant::now()));
+        }
+    }
+    if let Some(p) = pending.take() {
+        dirty |= step(&mut tracker, &cfg, p, &counters);
+    }
+    if dirty {
+        publish(&bus, &topic, &site, tracker.as_ref());
+    }
+}
+
+fn step(tracker: &mut Option<DefaultTracker>, cfg: &TrackerConfig, p: Pending, counters: &TrackCounters) -> bool {
+    let t = match tracker {
+        Some(t) => t,
+        None => {
+            // The local frame is centred on the first position seen (the site, in practice).
+            let Some((lat, lon)) = p.dets.iter().find_map(|d| d.position.lat_lon()) else { return false };
+            tracker.insert(DefaultTracker::from_config(cfg, Enu::at(LatLon::new(lat, lon))))
+        }
+    };
+    let sensor = t.sensor_id(&p.sensor);
+    let mut measurements = Vec::with_capacity(p.dets.len());
+    for d in &p.dets {
+        match measurement_from_detection(d, t.frame(), None, &cfg.sensors) {
+            Ok(m) => measurements.push(m),
+            Err(_) => {
+                counters.refused.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    let scan = Scan { time_s: p.time_s, sensor, kind: p.kind, measurements };
+    // The tracker step is CPU work: tell the runtime so other tasks move to other workers.
+    tokio::task::block_in_place(|| {
+        t.step(&scan);
+    });
+    counters.scans.fetch_add(1, Ordering::Relaxed);
+    counters.tracks.store(t.confirmed_tracks().count() as u64, Ordering::Relaxed);
+    true
+}
+
+fn publish(bus: &BusHandle, topic: &str, site: &str, tracker: Option<&DefaultTracker>) {
+    let Some(t) = tracker else { return };
+    let reports: Vec<TrackReport> = t.confirmed_tracks().map(|t| report(&t)).collect();
+    let msg = TracksMsg::new(site, t.time_s(), reports);
+    match serde_json::to_vec(&msg) {
+        Ok(p) => bus.publish_tracks(topic, p),
+        Err(e) => tracing::warn!(error = %e, "could not encode a track batch"),
+    }
+}

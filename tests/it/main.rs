@@ -1,0 +1,13 @@
+//! Integration tests, compiled as one binary (one link step): a module per area.
+mod ais;
+mod bus;
+mod node;
+mod eval;
+mod source;
+mod gpsd_diff;
+mod ingest;
+mod track;
+mod tasking;
+mod thermal;
+mod sim;
+mod util;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole reproducible recipe for assets/models/seawarden-ir-boat.onnx:
+# venv with pinned packages → rendered training frames → training → ONNX export.
+#
+#   tools/train_detector/train.sh            (about 40 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/../.."
+venv=.cache/train-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet -r tools/train_detector/requirements.txt
+fi
+[ -f .cache/train-data/index.jsonl ] || tools/train_detector/make_dataset.sh .cache/train-data 300
+cd tools/train_detector
+../../$venv/bin/python train.py --data ../../.cache/train-data --out ../../assets/models/seawarden-ir-boat.onnx "$@"
