@@ -1,8 +1,9 @@
 //! Time to plan patrol intercepts for a fleet: 20 boats × 50 moving targets on the real Macau
 //! coast, each pair routed around land (issue 9 goal: < 50 ms for the whole 20 × 50).
 //!
-//! `fleet_verified` is what the console runs ([`FleetPlanner`] with `verify`, exact to the
-//! router); `fleet_tree_only` skips the check; `per_pair_exact` calls [`intercept`] for every
+//! `field_propose` is what the console runs: [`FieldPlanner`], one distance field per boat and a
+//! real route only for the fastest boat(s) per target. `fleet_verified` is the earlier
+//! [`FleetPlanner`] with `verify` (exact to the router); `fleet_tree_only` skips the check; `per_pair_exact` calls [`intercept`] for every
 //! pair, the baseline the tree saves us from.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -10,6 +11,7 @@ use rand::{Rng, SeedableRng};
 use seawarden::coast::WaterRouter;
 use seawarden::geodesy::LatLon;
 use seawarden::tasking::intercept::{intercept, FleetPlanner};
+use seawarden::tasking::FieldPlanner;
 use seawarden::tasking::{Target, Unit, UnitKind, Units};
 
 fn random_water(router: &WaterRouter, rng: &mut impl Rng) -> LatLon {
@@ -56,6 +58,15 @@ fn bench(c: &mut Criterion) {
     let (units, targets) = scenario(&router);
     let mut g = c.benchmark_group("tasking_plan_20x50");
     g.sample_size(10);
+    // The water grid copy is per router (built once, like the router); the per-boat distance
+    // fields and every target's search and route are inside the timed loop.
+    let field_planner = FieldPlanner::new(&router);
+    g.bench_function("field_propose", |b| {
+        b.iter(|| field_planner.propose_all(&units, &targets));
+    });
+    g.bench_function("field_propose_with_grid", |b| {
+        b.iter(|| FieldPlanner::new(&router).propose_all(&units, &targets));
+    });
     g.bench_function("fleet_verified", |b| {
         b.iter(|| FleetPlanner::new(&router).rank_all(&units, &targets));
     });

@@ -134,9 +134,7 @@ impl AlertKind {
 }
 
 /// How urgent an alert is; ordered, so `Low < Critical`, and the outbox evicts the lowest first.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a look when the queue is quiet.

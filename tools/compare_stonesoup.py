@@ -8,21 +8,27 @@ Prints one table row per scenario.
 
 Usage:
     python3 tools/compare_stonesoup.py [SCENARIO ...] [--bin target/release/seawarden]
-                                       [--out .cache/compare] [--grid small|full|none]
+                                       [--out .cache/compare] [--grid small|full|none] [--duration 3m]
+    python3 tools/compare_stonesoup.py --synthetic   # a built-in small scenario, no sim needed
 
 The script installs Stone Soup (pinned in tools/requirements-stonesoup.txt) into
 .cache/stonesoup-venv on first use and re-runs itself with that interpreter.
 
 Stone Soup set-up (the classic GNN recipe from its tutorials): constant-velocity motion in a local
 east/north tangent plane (the same exact WGS-84 ENU frame `seawarden eval` uses, at the truth's
-centroid), a linear-Gaussian position measurement with each line's `sigma_m`, a Mahalanobis
-distance hypothesiser with a gate, GNNWith2DAssignment, a MultiMeasurementInitiator (a track is
-released after `min_points` updates), and deletion after `delete_s` without an update or when
-the position covariance grows too large. Scans are fed exactly as the batch contract defines
-them (one step per time+sensor, scan_only lines as empty steps), and at every scan time one line
-per released track is written in the same JSONL contract. The process noise, gate and
-min_points are tuned per scenario on a small grid against truth and the best GOSPA is reported:
-this favours Stone Soup (oracle tuning); Seawarden runs with its default config.
+centroid); a linear-Gaussian position measurement per detection, isotropic with `sigma_m`, or for
+polar lines (`range_m`, `bearing_deg`, `sigma_range_m`, `sigma_bearing_deg`, `site`) the
+elongated converted-measurement covariance along/across the line of sight from the mast in
+assets/sites.toml (the same information Seawarden's tracker uses); a Mahalanobis distance
+hypothesiser with a gate; GNNWith2DAssignment; a MultiMeasurementInitiator (a track is released
+after `min_points` updates) fed only with detections whose major-axis sigma is at most
+--init-max-sigma-m (IR horizon ranges are kilometres long); deletion after --delete-s without an
+update or when the position covariance grows past a 300 m radius. Scans are fed exactly as the
+batch contract defines them (one step per time+sensor; an empty scan is a coast, which for a
+linear model is folded into the next prediction), and at every scan time one line per track with
+at least `min_updates_out` updates is written in the same JSONL contract. q, gate, min_points and
+min_updates_out are tuned per scenario on a grid (--grid) against truth and the best GOSPA is
+reported: this favours Stone Soup (oracle tuning); Seawarden runs with its default config.
 
 Runtimes: Seawarden is timed as the whole `seawarden track` process (reading and writing files
 included); Stone Soup as reading, tracking and writing in this process, without interpreter

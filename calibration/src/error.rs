@@ -67,6 +67,29 @@ pub enum CalibrationError {
         /// Distance to the sea horizon, metres.
         horizon_range_m: f64,
     },
+    /// The pose solver was given fewer usable correspondences than it needs.
+    #[error("too few correspondences: {got} usable, at least {needed} needed")]
+    TooFewCorrespondences {
+        /// Correspondences that could be used (after outlier rejection, where that applies).
+        got: usize,
+        /// The minimum the solver needs for the offsets it fits.
+        needed: usize,
+    },
+    /// The correspondences do not pin the offsets down (all at one pixel, say, which leaves roll
+    /// free).
+    #[error("correspondences are degenerate: {what}")]
+    DegenerateCorrespondences {
+        /// Which offset is not observable, in words.
+        what: &'static str,
+    },
+    /// One correspondence is unusable; `index` counts from zero in the order given.
+    #[error("correspondence {index}: {source}")]
+    Correspondence {
+        /// Position of the correspondence in the input.
+        index: usize,
+        /// What is wrong with it.
+        source: Box<CalibrationError>,
+    },
     /// A key in a calibration file has an invalid value (or a required choice is missing).
     #[error("{key}: {message}")]
     InvalidKey {

@@ -15,9 +15,9 @@
 //! - [`sea`]: [`SeaSurface`], depression ↔ range over a curved sea with standard refraction.
 //! - [`pose`]: [`SitePose`], the mast's position, height and mounting offsets, from TOML.
 //! - [`site`]: [`SiteCalibration`], a site's calibration file (`[pose]` + `[camera]`).
+//! - [`solver`]: [`solve_pose`], heading/tilt/roll offsets fitted robustly to vessels seen in
+//!   the picture and placed by AIS.
 //! - [`error`]: [`CalibrationError`], the crate's one error type.
-//!
-//! A future pose solver (fitting heading, tilt and roll offsets to landmarks) belongs here too.
 #![deny(missing_docs)]
 
 pub mod camera;
@@ -26,6 +26,7 @@ pub mod mount;
 pub mod pose;
 pub mod sea;
 pub mod site;
+pub mod solver;
 
 /// Optics: pixel ↔ camera-frame ray.
 pub use camera::{CameraModel, Pinhole, Pixel, Ray};
@@ -39,3 +40,5 @@ pub use pose::SitePose;
 pub use sea::{EARTH_MEAN_RADIUS_M, STANDARD_REFRACTION_K, SeaSurface};
 /// A site's calibration file.
 pub use site::{CameraSpec, SiteCalibration};
+/// The pose solver.
+pub use solver::{Correspondence, PoseFit, SolverOptions, solve_pose};

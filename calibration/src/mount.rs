@@ -100,6 +100,14 @@ impl<C: CameraModel> MountedCamera<C> {
         &self.sea
     }
 
+    /// Replaces the pose's mounting offsets, for the solver's trial poses; the caller keeps them
+    /// finite (the angles only feed trigonometry, so no other range check is needed).
+    pub(crate) fn set_offsets(&mut self, heading_offset_deg: f64, tilt_offset_deg: f64, roll_deg: f64) {
+        self.pose.heading_offset_deg = heading_offset_deg;
+        self.pose.tilt_offset_deg = tilt_offset_deg;
+        self.pose.roll_deg = roll_deg;
+    }
+
     fn axes(&self, head: HeadAngles) -> Axes {
         let az = (self.pose.heading_offset_deg + head.pan_deg).to_radians();
         let el = (self.pose.tilt_offset_deg + head.tilt_deg).to_radians();

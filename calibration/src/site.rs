@@ -325,4 +325,29 @@ mod tests {
             assert_eq!(SiteCalibration::from_toml_str(&text).unwrap(), c);
         }
     }
+    mod shipped_files {
+        use super::*;
+
+        /// Every site of `assets/sites.toml` has a calibration file that loads and agrees with
+        /// it on position and mast height.
+        #[test]
+        fn all_thirteen_sites_load_and_match_sites_toml() {
+            let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets");
+            let sites_text = std::fs::read_to_string(assets.join("sites.toml")).unwrap();
+            let sites: toml::Table = toml::from_str(&sites_text).unwrap();
+            let sites = sites["sites"].as_array().unwrap();
+            assert_eq!(sites.len(), 13);
+            for site in sites {
+                let id = site["id"].as_str().unwrap();
+                let path = assets.join("calibration").join(format!("{id}.toml"));
+                let cal = SiteCalibration::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
+                let num = |k: &str| site[k].as_float().or(site[k].as_integer().map(|i| i as f64));
+                assert_eq!(Some(cal.pose.lat), num("lat"), "{id}");
+                assert_eq!(Some(cal.pose.lon), num("lon"), "{id}");
+                assert_eq!(Some(cal.pose.mast_height_m), num("mast_height_m"), "{id}");
+                assert_eq!((cal.camera.width_px, cal.camera.height_px), (640, 512), "{id}");
+                cal.mounted_camera().unwrap();
+            }
+        }
+    }
 }

@@ -9,11 +9,19 @@
 //!   and from 7-byte frames, and a streaming [`pelco_d::Deframer`] for received bytes.
 //! - [`head`]: a simulated PTZ head driven by Pelco-D messages and a caller-stepped clock, for
 //!   the simulator and for tests that need a head without hardware.
+//! - [`cue`]: slew-to-cue, pure arithmetic: pan/tilt/zoom that centre a moving target with lead
+//!   for the head's slew time, the Pelco-D commands for it, and [`cue::OnTarget`] from reports.
+//! - [`transport`]: [`transport::PtzLink`], a thin async adapter over TCP or serial that writes
+//!   encoded commands and reads replies through the [`pelco_d::Deframer`].
+//! - [`sim_server`]: [`sim_server::SimHeadServer`], the simulated head served over TCP on a
+//!   caller-stepped clock.
 //!
-//! Transports (serial, TCP, UDP) are thin adapters that move bytes in and out of these types;
-//! nothing here does I/O, so every protocol rule is tested without sockets (as rumqttc tests its
-//! `state.rs`).
+//! Only `transport` and `sim_server` do I/O, and they hold no protocol logic, so every protocol
+//! rule is tested without sockets (as rumqttc tests its `state.rs`).
 #![deny(missing_docs)]
 
+pub mod cue;
 pub mod head;
 pub mod pelco_d;
+pub mod sim_server;
+pub mod transport;

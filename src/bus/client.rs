@@ -280,9 +280,18 @@ impl BusLoop {
         let BusLoop { opts, eventloop, client, mut rx, shared, incoming_tx } = self;
         let inflight = Arc::new(Mutex::new(Inflight::new()));
         let (ev_tx, mut ev_rx) = mpsc::channel::<PollerEvent>(opts.incoming_capacity.max(16));
-        let seed = opts.client_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let seed = opts
+            .client_id
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
         let poller_stop = CancellationToken::new();
-        let poller = tokio::spawn(poller(eventloop, inflight.clone(), ev_tx, Backoff::new(opts.backoff, seed), poller_stop.clone()));
+        let poller = tokio::spawn(poller(
+            eventloop,
+            inflight.clone(),
+            ev_tx,
+            Backoff::new(opts.backoff, seed),
+            poller_stop.clone(),
+        ));
 
         let mut st = LoopState { cursor: 0, connected: false, retained: HashMap::new(), stash: None };
         let result = loop {

@@ -17,30 +17,30 @@
 //! - [`broker`]: the embedded rumqttd broker behind `seawarden broker`.
 //! - [`certs`]: a test CA and per-node certificates (rcgen).
 
-/// Packet id ↔ outbox row bookkeeping for QoS 1 alerts; pure, unit-tested.
-pub mod inflight;
-/// The SQLite alert outbox with its overflow policy.
-pub mod outbox;
-/// Message types, validation and JSON Schemas.
-pub mod msg;
-/// Topic builders and parser.
-pub mod topic;
-/// Broker URL, credentials and TLS options.
-pub mod options;
-/// The MQTT client: handle and loop.
-pub mod client;
-/// `seawarden listen`: subscribe and write JSON lines.
-pub mod listen;
 /// `seawarden broker`: embedded rumqttd.
 pub mod broker;
 /// `seawarden certs`: test CA and node certificates.
 pub mod certs;
+/// The MQTT client: handle and loop.
+pub mod client;
 mod error;
+/// Packet id ↔ outbox row bookkeeping for QoS 1 alerts; pure, unit-tested.
+pub mod inflight;
+/// `seawarden listen`: subscribe and write JSON lines.
+pub mod listen;
+/// Message types, validation and JSON Schemas.
+pub mod msg;
+/// Broker URL, credentials and TLS options.
+pub mod options;
+/// The SQLite alert outbox with its overflow policy.
+pub mod outbox;
+/// Topic builders and parser.
+pub mod topic;
 
-/// The bus's error type.
-pub use error::BusError;
 /// Create a client; the handle hands messages over, the loop talks to the broker.
 pub use client::{BusHandle, BusLoop, Publish, Received, bus};
+/// The bus's error type.
+pub use error::BusError;
 /// Which alert rides which packet id.
 pub use inflight::{Inflight, Tag};
 /// Message types.

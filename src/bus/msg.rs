@@ -626,7 +626,10 @@ pub fn json_schemas() -> Vec<(String, String)> {
     }
     fn schemas_for<M: BusMessage>() -> String {
         let mut schema = schemars::schema_for!(M);
-        schema.insert("$id".into(), serde_json::Value::String(format!("https://seawarden.invalid/schemas/{}", M::SCHEMA)));
+        schema.insert(
+            "$id".into(),
+            serde_json::Value::String(format!("https://seawarden.invalid/schemas/{}", M::SCHEMA)),
+        );
         // Pin the schema tag in the schema itself, so a validator rejects another kind or version.
         if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
             props.insert("schema".into(), serde_json::json!({ "const": M::SCHEMA }));
@@ -734,7 +737,10 @@ mod tests {
                     status: None,
                 }],
             );
-            assert_eq!(parse(&topic::tracks("a"), &serde_json::to_vec(&m).unwrap()), Err(Reject::Range("tracks.cog_deg")));
+            assert_eq!(
+                parse(&topic::tracks("a"), &serde_json::to_vec(&m).unwrap()),
+                Err(Reject::Range("tracks.cog_deg"))
+            );
         }
     }
 }

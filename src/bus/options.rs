@@ -37,7 +37,9 @@ impl std::str::FromStr for BrokerUrl {
             return Err(bad("no host"));
         }
         let (host, port) = match rest.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(':') => (h, p.parse::<u16>().map_err(|_| bad("port is not a number 0-65535"))?),
+            Some((h, p)) if !h.ends_with(':') => {
+                (h, p.parse::<u16>().map_err(|_| bad("port is not a number 0-65535"))?)
+            }
             _ => (rest, if tls { 8883 } else { 1883 }),
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');

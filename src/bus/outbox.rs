@@ -237,7 +237,10 @@ mod tests {
         let p = o.push("t", &alert(5, Severity::Medium), b"").unwrap();
         assert_eq!(p.evicted, vec![alert(3, Severity::Low).id]);
         let left: Vec<_> = o.next_after(0, 10).unwrap().into_iter().map(|r| r.id).collect();
-        assert_eq!(left, vec![alert(1, Severity::High).id, alert(4, Severity::Critical).id, alert(5, Severity::Medium).id]);
+        assert_eq!(
+            left,
+            vec![alert(1, Severity::High).id, alert(4, Severity::Critical).id, alert(5, Severity::Medium).id]
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ pub const ROOT: &str = "seawarden/v1";
 
 /// True when `s` can be one topic level: non-empty, at most 64 bytes, `[a-z0-9_-]` only.
 pub fn valid_segment(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// `seawarden/v1/node/{site}/`: the subtree a node may publish under (ACL boundary).

@@ -37,7 +37,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let _thread = broker::start(&cfg)?;
     eprintln!("seawarden broker: listening on {}", cfg.listen);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the tokio runtime")?;
+    let rt =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the tokio runtime")?;
     rt.block_on(super::edge::wait_for_signal());
     // rumqttd has no stop call; its threads end with the process.
     Ok(ExitCode::SUCCESS)

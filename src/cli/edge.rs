@@ -22,7 +22,13 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let cfg = NodeConfig::from_file(&args.config)?;
     if args.check {
-        println!("{}: ok ({} inputs, broker {}:{})", args.config.display(), cfg.inputs.len(), cfg.broker.url.host, cfg.broker.url.port);
+        println!(
+            "{}: ok ({} inputs, broker {}:{})",
+            args.config.display(),
+            cfg.inputs.len(),
+            cfg.broker.url.host,
+            cfg.broker.url.port
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the tokio runtime")?;

@@ -6,12 +6,14 @@ use clap::{Parser, Subcommand};
 
 pub mod analyze;
 pub mod bench;
+pub mod calibrate;
 pub mod broker;
 pub mod certs;
 pub mod decode;
 pub mod detect;
 pub mod edge;
 pub mod eval;
+pub mod eval_alerts;
 pub mod ingest;
 pub mod listen;
 pub mod mission;
@@ -43,7 +45,9 @@ enum Command {
     Track(track::Args),
     Analyze(analyze::Args),
     Eval(eval::Args),
+    EvalAlerts(eval_alerts::Args),
     Bench(bench::Args),
+    Calibrate(calibrate::Args),
     Edge(edge::Args),
     Listen(listen::Args),
     Broker(broker::Args),
@@ -62,7 +66,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Track(args) => track::run(&args),
         Command::Analyze(args) => analyze::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::EvalAlerts(args) => eval_alerts::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
         Command::Edge(args) => edge::run(&args),
         Command::Listen(args) => listen::run(&args),
         Command::Broker(args) => broker::run(&args),

@@ -24,6 +24,8 @@ use std::path::PathBuf;
 pub mod land;
 /// The shared flat metric frame.
 pub mod plane;
+/// Water distance fields: one Dijkstra pass per start, then lookups and routes without A*.
+pub mod distance_field;
 /// Routing over water.
 pub mod router;
 /// Monitoring sites.

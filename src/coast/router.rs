@@ -99,6 +99,11 @@ impl WaterRouter {
             .map(|c| self.coast.plane().to_latlon(self.grid.centre(c % self.grid.nx, c / self.grid.nx)))
     }
 
+    /// [`WaterRouter::nearest_clear`] in plane metres.
+    pub fn nearest_clear_xy(&self, p: [f64; 2], max_m: f64) -> Option<[f64; 2]> {
+        self.nearest_free_cell(p, max_m).map(|c| self.grid.centre(c % self.grid.nx, c / self.grid.nx))
+    }
+
     fn nearest_free_cell(&self, p: [f64; 2], max_m: f64) -> Option<usize> {
         let (cx, cy) = self.grid.cell_of(p);
         let cx = cx.clamp(0, self.grid.nx as i64 - 1);

@@ -141,6 +141,23 @@ impl Default for OutboxConfig {
     }
 }
 
+/// The anomaly stage (`[anomaly]`): on by default, with the Macau zones and coast built in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnomalyConfig {
+    /// Run the anomaly engine on the confirmed tracks and commit its alerts. Default true.
+    pub enabled: bool,
+    /// Folder of zone GeoJSON files (as `seawarden analyze --zones`); the built-in Macau zones
+    /// when absent.
+    pub zones_dir: Option<PathBuf>,
+}
+
+impl Default for AnomalyConfig {
+    fn default() -> Self {
+        AnomalyConfig { enabled: true, zones_dir: None }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
@@ -157,6 +174,8 @@ struct Raw {
     outbox: OutboxConfig,
     #[serde(default)]
     tracker: Option<TrackerConfig>,
+    #[serde(default)]
+    anomaly: AnomalyConfig,
 }
 
 /// Validated broker settings.
@@ -210,6 +229,8 @@ pub struct NodeConfig {
     pub outbox: OutboxConfig,
     /// Tracker settings (`[tracker]`, as `assets/track.toml`).
     pub tracker: TrackerConfig,
+    /// Anomaly stage settings.
+    pub anomaly: AnomalyConfig,
 }
 
 impl NodeConfig {
@@ -218,7 +239,8 @@ impl NodeConfig {
     /// # Errors
     /// [`ConfigError`] naming the file, the key and the reason.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: path.to_path_buf(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { file: path.to_path_buf(), source })?;
         Self::from_toml(&text, path)
     }
 
@@ -228,18 +250,32 @@ impl NodeConfig {
     /// [`ConfigError`] naming the file, the key and the reason.
     pub fn from_toml(text: &str, file: &Path) -> Result<Self, ConfigError> {
         let f = file.to_path_buf();
-        let raw: Raw = toml::from_str(text).map_err(|e| ConfigError::Parse { file: f.clone(), message: e.to_string().trim().to_string() })?;
-        let invalid = |key: &str, reason: String| ConfigError::Invalid { file: f.clone(), key: key.to_string(), reason };
+        let raw: Raw = toml::from_str(text)
+            .map_err(|e| ConfigError::Parse { file: f.clone(), message: e.to_string().trim().to_string() })?;
+        let invalid =
+            |key: &str, reason: String| ConfigError::Invalid { file: f.clone(), key: key.to_string(), reason };
         let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |p: &Path| if p.is_absolute() || base.as_os_str().is_empty() { p.to_path_buf() } else { base.join(p) };
+        let resolve =
+            |p: &Path| if p.is_absolute() || base.as_os_str().is_empty() { p.to_path_buf() } else { base.join(p) };
 
         if !topic::valid_segment(&raw.site) {
-            return Err(invalid("site", format!("{:?} must be a site id: lowercase letters, digits, '-', '_'", raw.site)));
+            return Err(invalid(
+                "site",
+                format!("{:?} must be a site id: lowercase letters, digits, '-', '_'", raw.site),
+            ));
         }
         let url: BrokerUrl = raw.broker.url.parse().map_err(|e| invalid("broker.url", format!("{e}")))?;
-        let tls = raw.broker.tls.map(|t| TlsFiles { ca: resolve(&t.ca), cert: t.cert.as_deref().map(resolve), key: t.key.as_deref().map(resolve) });
+        let tls = raw.broker.tls.map(|t| TlsFiles {
+            ca: resolve(&t.ca),
+            cert: t.cert.as_deref().map(resolve),
+            key: t.key.as_deref().map(resolve),
+        });
         if let Some(t) = &tls {
-            for (k, p) in [("broker.tls.ca", Some(&t.ca)), ("broker.tls.cert", t.cert.as_ref()), ("broker.tls.key", t.key.as_ref())] {
+            for (k, p) in [
+                ("broker.tls.ca", Some(&t.ca)),
+                ("broker.tls.cert", t.cert.as_ref()),
+                ("broker.tls.key", t.key.as_ref()),
+            ] {
                 if let Some(p) = p {
                     if !p.is_file() {
                         return Err(invalid(k, format!("{} does not exist", p.display())));
@@ -256,7 +292,8 @@ impl NodeConfig {
         let password = match &raw.broker.password_file {
             Some(p) => {
                 let p = resolve(p);
-                let text = std::fs::read_to_string(&p).map_err(|e| invalid("broker.password_file", format!("{}: {e}", p.display())))?;
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| invalid("broker.password_file", format!("{}: {e}", p.display())))?;
                 Some(text.trim_end_matches(['\r', '\n']).to_string())
             }
             None => None,
@@ -283,7 +320,10 @@ impl NodeConfig {
         for (i, r) in raw.input.into_iter().enumerate() {
             let key = format!("input[{i}]");
             if r.kind == InputKind::Video {
-                return Err(invalid(&format!("{key}.kind"), "video inputs need the thermal pipeline, which the node does not wire yet".into()));
+                return Err(invalid(
+                    &format!("{key}.kind"),
+                    "video inputs need the thermal pipeline, which the node does not wire yet".into(),
+                ));
             }
             let mut url: SourceUrl = r.url.parse().map_err(|e| invalid(&format!("{key}.url"), format!("{e}")))?;
             if let SourceUrl::File { path, .. } = &mut url {
@@ -298,12 +338,20 @@ impl NodeConfig {
             });
             inputs.push(Input { kind: r.kind, name: r.name.unwrap_or_else(|| r.url.clone()), url, sensor });
         }
-        for (k, v) in [("queues.lines", raw.queues.lines), ("queues.detections", raw.queues.detections), ("queues.bus", raw.queues.bus)] {
+        for (k, v) in [
+            ("queues.lines", raw.queues.lines),
+            ("queues.detections", raw.queues.detections),
+            ("queues.bus", raw.queues.bus),
+        ] {
             if v == 0 {
                 return Err(invalid(k, "must be at least 1".into()));
             }
         }
-        for (k, v) in [("intervals.status_ms", raw.intervals.status_ms), ("intervals.tracks_ms", raw.intervals.tracks_ms), ("intervals.scan_idle_ms", raw.intervals.scan_idle_ms)] {
+        for (k, v) in [
+            ("intervals.status_ms", raw.intervals.status_ms),
+            ("intervals.tracks_ms", raw.intervals.tracks_ms),
+            ("intervals.scan_idle_ms", raw.intervals.scan_idle_ms),
+        ] {
             if v == 0 {
                 return Err(invalid(k, "must be at least 1".into()));
             }
@@ -316,6 +364,14 @@ impl NodeConfig {
             tracker.site = raw.site.clone();
         }
         tracker.validate(&f.display().to_string()).map_err(|e| invalid("tracker", e.to_string()))?;
+        let mut anomaly = raw.anomaly;
+        if let Some(d) = &anomaly.zones_dir {
+            let d = resolve(d);
+            if !d.is_dir() {
+                return Err(invalid("anomaly.zones_dir", format!("{} is not a folder", d.display())));
+            }
+            anomaly.zones_dir = Some(d);
+        }
         Ok(NodeConfig {
             file: f.clone(),
             site: raw.site,
@@ -326,6 +382,7 @@ impl NodeConfig {
             intervals: raw.intervals,
             outbox: raw.outbox,
             tracker,
+            anomaly,
         })
     }
 
@@ -368,7 +425,8 @@ mod tests {
     #[test]
     fn a_bad_url_names_its_key() {
         let e = cfg("").map(|_| ()).and_then(|_| {
-            NodeConfig::from_toml("site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"http://x\"\n", Path::new("n.toml")).map(|_| ())
+            NodeConfig::from_toml("site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"http://x\"\n", Path::new("n.toml"))
+                .map(|_| ())
         });
         let e = e.unwrap_err().to_string();
         assert!(e.contains("n.toml") && e.contains("broker.url"), "{e}");
@@ -376,17 +434,23 @@ mod tests {
 
     #[test]
     fn mqtts_without_tls_files_is_refused() {
-        let e = NodeConfig::from_toml("site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtts://x\"\n", Path::new("n.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = NodeConfig::from_toml(
+            "site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtts://x\"\n",
+            Path::new("n.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("broker.tls"), "{e}");
     }
 
     #[test]
     fn a_site_that_is_not_a_topic_level_is_refused() {
-        let e = NodeConfig::from_toml("site = \"Hac/Sa\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n", Path::new("n.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = NodeConfig::from_toml(
+            "site = \"Hac/Sa\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n",
+            Path::new("n.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("key `site`"), "{e}");
     }
 

@@ -166,89 +166,93 @@ pub fn spawn(
     let counters = Arc::new(InputCounters::default());
     let probe = InputProbe { name: input.name.clone(), status: src.status.clone(), counters: counters.clone() };
     let span = tracing::info_span!("input", site = %site, input = %input.name);
-    let task = tokio::spawn(tracing::Instrument::instrument(async move {
-        let mut pacer = Pacer::new(&input.url);
-        let mut ais = Decoder::new();
-        let mut radar = RadarDecoder::new(RadarConfig::default());
-        let alerts_topic = topic::alerts(&site);
-        loop {
-            let line = tokio::select! {
-                // Cancel-safe: observing the token and `recv` lose nothing.
-                _ = shutdown.cancelled() => break,
-                l = src.lines.recv() => match l { Some(l) => l, None => break },
-            };
-            counters.lines.fetch_add(1, Ordering::Relaxed);
-            let bytes = line.bytes.as_slice();
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            match input.kind {
-                InputKind::Measurements => {
-                    let Some(d) = parse_measurement(bytes) else {
-                        counters.errors.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    };
-                    let t = match &d {
-                        DetectionMsg::Detection(d) => d.time_s,
-                        DetectionMsg::EmptyScan { time_s, .. } => *time_s,
-                    };
-                    pacer.wait(t).await;
-                    // Waiting here is the back-pressure from the tracker.
-                    if det_tx.send(d).await.is_err() {
-                        break;
-                    }
-                    counters.out.fetch_add(1, Ordering::Relaxed);
+    let task = tokio::spawn(tracing::Instrument::instrument(
+        async move {
+            let mut pacer = Pacer::new(&input.url);
+            let mut ais = Decoder::new();
+            let mut radar = RadarDecoder::new(RadarConfig::default());
+            let alerts_topic = topic::alerts(&site);
+            loop {
+                let line = tokio::select! {
+                    // Cancel-safe: observing the token and `recv` lose nothing.
+                    _ = shutdown.cancelled() => break,
+                    l = src.lines.recv() => match l { Some(l) => l, None => break },
+                };
+                counters.lines.fetch_add(1, Ordering::Relaxed);
+                let bytes = line.bytes.as_slice();
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    continue;
                 }
-                InputKind::Nmea => {
-                    let det = if bytes.contains(&b'!') && bytes.windows(3).any(|w| w == b"VDM" || w == b"VDO") {
-                        ais.push_line_at(bytes, line.received_s).and_then(|m| to_detection(m, line.received_s, &input.sensor))
-                    } else {
-                        match radar.push_line_at(bytes, line.received_s) {
-                            Ok(d) => d,
-                            Err(_) => {
-                                counters.errors.fetch_add(1, Ordering::Relaxed);
-                                None
-                            }
-                        }
-                    };
-                    if let Some(d) = det {
-                        if det_tx.send(DetectionMsg::Detection(d)).await.is_err() {
+                match input.kind {
+                    InputKind::Measurements => {
+                        let Some(d) = parse_measurement(bytes) else {
+                            counters.errors.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        };
+                        let t = match &d {
+                            DetectionMsg::Detection(d) => d.time_s,
+                            DetectionMsg::EmptyScan { time_s, .. } => *time_s,
+                        };
+                        pacer.wait(t).await;
+                        // Waiting here is the back-pressure from the tracker.
+                        if det_tx.send(d).await.is_err() {
                             break;
                         }
                         counters.out.fetch_add(1, Ordering::Relaxed);
                     }
-                }
-                InputKind::Alerts => {
-                    let Ok(mut a) = serde_json::from_slice::<Alert>(bytes) else {
-                        counters.errors.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    };
-                    if a.site.is_empty() {
-                        a.site = site.clone();
-                    }
-                    if a.site != site || !(a.lat.is_finite() && a.lon.is_finite() && a.time.is_finite()) {
-                        counters.errors.fetch_add(1, Ordering::Relaxed);
-                        continue;
-                    }
-                    pacer.wait(json_time(bytes).unwrap_or(a.time)).await;
-                    // The commit is a synchronous SQLite write (fsync): keep it off the async workers.
-                    let r = tokio::task::block_in_place(|| bus.commit_alert(&alerts_topic, &a));
-                    match r {
-                        Ok(_) => {
+                    InputKind::Nmea => {
+                        let det = if bytes.contains(&b'!') && bytes.windows(3).any(|w| w == b"VDM" || w == b"VDO") {
+                            ais.push_line_at(bytes, line.received_s)
+                                .and_then(|m| to_detection(m, line.received_s, &input.sensor))
+                        } else {
+                            match radar.push_line_at(bytes, line.received_s) {
+                                Ok(d) => d,
+                                Err(_) => {
+                                    counters.errors.fetch_add(1, Ordering::Relaxed);
+                                    None
+                                }
+                            }
+                        };
+                        if let Some(d) = det {
+                            if det_tx.send(DetectionMsg::Detection(d)).await.is_err() {
+                                break;
+                            }
                             counters.out.fetch_add(1, Ordering::Relaxed);
                         }
-                        Err(e) => {
-                            tracing::error!(error = %e, alert = %a.id, "could not commit an alert to the outbox");
+                    }
+                    InputKind::Alerts => {
+                        let Ok(mut a) = serde_json::from_slice::<Alert>(bytes) else {
                             counters.errors.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        };
+                        if a.site.is_empty() {
+                            a.site = site.clone();
+                        }
+                        if a.site != site || !(a.lat.is_finite() && a.lon.is_finite() && a.time.is_finite()) {
+                            counters.errors.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        }
+                        pacer.wait(json_time(bytes).unwrap_or(a.time)).await;
+                        // The commit is a synchronous SQLite write (fsync): keep it off the async workers.
+                        let r = tokio::task::block_in_place(|| bus.commit_alert(&alerts_topic, &a));
+                        match r {
+                            Ok(_) => {
+                                counters.out.fetch_add(1, Ordering::Relaxed);
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, alert = %a.id, "could not commit an alert to the outbox");
+                                counters.errors.fetch_add(1, Ordering::Relaxed);
+                            }
                         }
                     }
+                    InputKind::Video => unreachable!("refused by NodeConfig validation"),
                 }
-                InputKind::Video => unreachable!("refused by NodeConfig validation"),
             }
-        }
-        drop(src.lines);
-        let _ = src.task.await;
-    }, span));
+            drop(src.lines);
+            let _ = src.task.await;
+        },
+        span,
+    ));
     (probe, task)
 }
 
@@ -258,7 +262,9 @@ mod tests {
 
     #[test]
     fn a_contract_line_becomes_a_detection() {
-        let d = parse_measurement(br#"{"time": 12.5, "sensor": "radar-ka-ho", "lat": 22.1, "lon": 113.5, "sigma_m": 20.0}"#);
+        let d = parse_measurement(
+            br#"{"time": 12.5, "sensor": "radar-ka-ho", "lat": 22.1, "lon": 113.5, "sigma_m": 20.0}"#,
+        );
         let Some(DetectionMsg::Detection(d)) = d else { panic!("{d:?}") };
         assert_eq!((d.time_s, d.kind, d.sensor.as_str()), (12.5, SensorKind::Radar, "radar-ka-ho"));
     }

@@ -29,6 +29,9 @@ pub enum NodeError {
     /// The bus could not be set up or its outbox failed.
     #[error(transparent)]
     Bus(#[from] BusError),
+    /// The anomaly stage's zones could not be loaded.
+    #[error("anomaly zones: {0}")]
+    Zones(#[from] crate::anomaly::ZoneError),
     /// The data directory could not be created.
     #[error("data_dir {path}: {source}")]
     DataDir {
@@ -56,7 +59,8 @@ pub struct RunSummary {
 /// # Errors
 /// [`BusError::Encode`] if the LWT cannot be encoded (it always can).
 pub fn bus_options(cfg: &NodeConfig) -> Result<BusOptions, BusError> {
-    let lwt = serde_json::to_vec(&StatusMsg::offline(&cfg.site)).map_err(|source| BusError::Encode { kind: "status", source })?;
+    let lwt = serde_json::to_vec(&StatusMsg::offline(&cfg.site))
+        .map_err(|source| BusError::Encode { kind: "status", source })?;
     Ok(BusOptions {
         url: cfg.broker.url.clone(),
         client_id: cfg.broker.client_id.clone(),
@@ -103,7 +107,13 @@ impl StatusCtx {
                 SourceState::BackingOff { .. } => "backing_off".to_string(),
                 SourceState::Ended(r) => format!("ended: {r:?}").to_lowercase(),
             };
-            sensors.push(SensorHealth { name: p.name.clone(), state, lines, rate_hz: rate, errors: p.counters.errors.load(Ordering::Relaxed) });
+            sensors.push(SensorHealth {
+                name: p.name.clone(),
+                state,
+                lines,
+                rate_hz: rate,
+                errors: p.counters.errors.load(Ordering::Relaxed),
+            });
         }
         let dets = self.track.detections.load(Ordering::Relaxed);
         let det_rate = dets.saturating_sub(self.last_dets) as f64 / dt;
@@ -155,9 +165,14 @@ impl StatusCtx {
 ///
 /// # Errors
 /// [`NodeError`] when the data directory, the outbox or the bus options are unusable.
+///
+/// # Panics
+/// On a current-thread tokio runtime: the tracker step and outbox commits use
+/// `block_in_place`, which needs the multi-thread runtime.
 #[tracing::instrument(name = "node", skip_all, fields(site = %cfg.site))]
 pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSummary, NodeError> {
-    std::fs::create_dir_all(&cfg.data_dir).map_err(|source| NodeError::DataDir { path: cfg.data_dir.clone(), source })?;
+    std::fs::create_dir_all(&cfg.data_dir)
+        .map_err(|source| NodeError::DataDir { path: cfg.data_dir.clone(), source })?;
     let (handle, mut bus_loop) = bus(bus_options(&cfg)?, cfg.queues.bus)?;
     let mut commands = bus_loop.incoming();
     let bus_stop = CancellationToken::new();
@@ -168,17 +183,32 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
     let mut probes = Vec::new();
     let mut input_tasks = Vec::new();
     for i in &cfg.inputs {
-        let (p, t) = input::spawn(i.clone(), cfg.site.clone(), cfg.queues.lines, det_tx.clone(), handle.clone(), stages.clone());
+        let (p, t) =
+            input::spawn(i.clone(), cfg.site.clone(), cfg.queues.lines, det_tx.clone(), handle.clone(), stages.clone());
         probes.push(p);
         input_tasks.push(t);
     }
     let track_counters = Arc::new(TrackCounters::default());
+    let anomaly = if cfg.anomaly.enabled {
+        let zones = match &cfg.anomaly.zones_dir {
+            Some(d) => crate::anomaly::Zones::from_dir(d)?,
+            None => crate::anomaly::Zones::macau()?,
+        };
+        let ecfg = crate::anomaly::EngineConfig { site: cfg.site.clone(), ..Default::default() };
+        Some(tracking::AnomalyStage {
+            engine: crate::anomaly::Engine::new(ecfg, zones, crate::coast::Coast::macau()),
+            ais: crate::anomaly::AisLog::default(),
+        })
+    } else {
+        None
+    };
     let tracker_task = tokio::spawn(tracking::run(
         cfg.site.clone(),
         cfg.tracker.clone(),
         det_rx,
         handle.clone(),
         track_counters.clone(),
+        anomaly,
         Duration::from_millis(cfg.intervals.tracks_ms),
         Duration::from_millis(cfg.intervals.scan_idle_ms),
         stages.clone(),

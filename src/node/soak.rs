@@ -134,15 +134,31 @@ fn rss_mib(pid: u32) -> Option<f64> {
 }
 
 fn start_mosquitto(dir: &Path) -> Result<(Child, u16), SoakError> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").map_err(io("free port"))?.local_addr().map_err(io("free port"))?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(io("free port"))?
+        .local_addr()
+        .map_err(io("free port"))?
+        .port();
     let conf = dir.join("mosquitto.conf");
-    std::fs::write(&conf, format!("listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\npersistence false\n"))
-        .map_err(io("writing mosquitto.conf"))?;
-    let child = Command::new("mosquitto").arg("-c").arg(&conf).stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(io("starting mosquitto"))?;
+    std::fs::write(
+        &conf,
+        format!("listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\npersistence false\n"),
+    )
+    .map_err(io("writing mosquitto.conf"))?;
+    let child = Command::new("mosquitto")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(io("starting mosquitto"))?;
     let start = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if start.elapsed() > Duration::from_secs(20) {
-            return Err(SoakError::Io { what: "mosquitto did not start".into(), source: std::io::ErrorKind::TimedOut.into() });
+            return Err(SoakError::Io {
+                what: "mosquitto did not start".into(),
+                source: std::io::ErrorKind::TimedOut.into(),
+            });
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -165,7 +181,12 @@ pub async fn run(opts: SoakOptions) -> Result<SoakReport, SoakError> {
         }
     };
     // The listener first, so it hears everything.
-    let lopts = BusOptions { url: url.parse()?, client_id: "soak-console".into(), subscriptions: vec![(topic::all(), QoS::AtLeastOnce)], ..BusOptions::default() };
+    let lopts = BusOptions {
+        url: url.parse()?,
+        client_id: "soak-console".into(),
+        subscriptions: vec![(topic::all(), QoS::AtLeastOnce)],
+        ..BusOptions::default()
+    };
     let (_lh, mut ll) = bus(lopts, 8)?;
     let mut rx = ll.incoming();
     let stop = CancellationToken::new();
@@ -184,14 +205,23 @@ pub async fn run(opts: SoakOptions) -> Result<SoakReport, SoakError> {
         std::fs::write(
             &cfg,
             format!(
-                "site = \"{site}\"\ndata_dir = \"{}\"\n[broker]\nurl = \"{url}\"\n[intervals]\nstatus_ms = 5000\ntracks_ms = 1000\nscan_idle_ms = 100\n\
+                // The anomaly stage is off: the soak measures the bus and the tracker, and counts only
+                // the alerts it generated itself.
+                "site = \"{site}\"\ndata_dir = \"{}\"\n[broker]\nurl = \"{url}\"\n[intervals]\nstatus_ms = 5000\ntracks_ms = 1000\nscan_idle_ms = 100\n[anomaly]\nenabled = false\n\
                  [[input]]\nkind = \"measurements\"\nurl = \"tcp://127.0.0.1:{mp}\"\n[[input]]\nkind = \"alerts\"\nurl = \"tcp://127.0.0.1:{ap}\"\n",
                 opts.work_dir.join(format!("data-{site}")).display()
             ),
         )
         .map_err(io("writing a node config"))?;
         let log = std::fs::File::create(opts.work_dir.join(format!("{site}.log"))).map_err(io("edge log"))?;
-        let child = Command::new(&opts.edge_bin).arg("edge").arg("--config").arg(&cfg).stdout(Stdio::null()).stderr(log).spawn().map_err(io("starting an edge"))?;
+        let child = Command::new(&opts.edge_bin)
+            .arg("edge")
+            .arg("--config")
+            .arg(&cfg)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(io("starting an edge"))?;
         edges.push(child.id());
         procs.0.push(child);
         gens.push(tokio::spawn(gen_measurements(meas, site.clone(), i, opts.tracks, stop_gen.clone())));
@@ -265,7 +295,8 @@ pub async fn run(opts: SoakOptions) -> Result<SoakReport, SoakError> {
     report.alerts_sent = alerts_sent.load(std::sync::atomic::Ordering::Relaxed);
     report.alerts_heard = seen.len() as u64;
     report.alert_latency = Percentiles::of(alert_lat);
-    report.mean_tracks_per_batch = if report.track_batches > 0 { tracks_total as f64 / report.track_batches as f64 } else { 0.0 };
+    report.mean_tracks_per_batch =
+        if report.track_batches > 0 { tracks_total as f64 / report.track_batches as f64 } else { 0.0 };
     for g in gens {
         g.abort();
     }
@@ -307,7 +338,13 @@ async fn gen_measurements(l: TcpListener, site: String, node: usize, tracks: usi
 }
 
 /// Serve `hz` alerts a second, each stamped with its generation time.
-async fn gen_alerts(l: TcpListener, site: String, hz: f64, sent: std::sync::Arc<std::sync::atomic::AtomicU64>, stop: CancellationToken) {
+async fn gen_alerts(
+    l: TcpListener,
+    site: String,
+    hz: f64,
+    sent: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    stop: CancellationToken,
+) {
     let Ok((mut s, _)) = l.accept().await else { return };
     let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / hz.max(0.01)));
     let mut n = 0u32;

@@ -8,8 +8,9 @@
 //! the scans); a step held back by that limit goes out once `tracks_ms` of wall time have passed.
 //! A newer batch replaces an unsent one.
 //!
-//! The anomaly stage (issue 6) plugs in here: it will take the confirmed tracks each step returns
-//! and commit its alerts with [`BusHandle::commit_alert`](crate::bus::BusHandle::commit_alert).
+//! The anomaly stage runs right after each step on the confirmed tracks (with the AIS reports
+//! seen so far) and commits every alert it raises to the bus's outbox
+//! ([`BusHandle::commit_alert`](crate::bus::BusHandle::commit_alert)): alerts are never dropped.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +20,8 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::input::DetectionMsg;
+use crate::alert::Alert;
+use crate::anomaly::{AisLog, Engine};
 use crate::bus::msg::{TrackReport, TracksMsg};
 use crate::bus::{BusHandle, topic};
 use crate::detection::SensorKind;
@@ -36,6 +39,18 @@ pub struct TrackCounters {
     pub scans: AtomicU64,
     /// Confirmed tracks after the last step.
     pub tracks: AtomicU64,
+    /// Alerts (and alert updates) the anomaly stage raised.
+    pub alerts: AtomicU64,
+    /// Alerts that could not be committed to the outbox (SQLite failure).
+    pub alert_errors: AtomicU64,
+}
+
+/// The anomaly stage: the engine, the AIS reports it needs, and where its alerts go.
+pub struct AnomalyStage {
+    /// The rule engine (episodes, suppression, stable ids).
+    pub engine: Engine,
+    /// AIS reports seen so far (for the AIS gap / spoof rules).
+    pub ais: AisLog,
 }
 
 struct Pending {
@@ -70,11 +85,14 @@ pub async fn run(
     mut rx: mpsc::Receiver<DetectionMsg>,
     bus: BusHandle,
     counters: Arc<TrackCounters>,
+    mut anomaly: Option<AnomalyStage>,
     tracks_every: Duration,
     scan_idle: Duration,
     shutdown: CancellationToken,
 ) {
     let topic = topic::tracks(&site);
+    let alerts_topic = topic::alerts(&site);
+    let mut raised: Vec<Alert> = Vec::new();
     let mut tracker: Option<DefaultTracker> = None;
     let mut pending: Option<Pending> = None;
     let mut tick = tokio::time::interval(tracks_every / 4);
@@ -102,7 +120,7 @@ pub async fn run(
                 let same = pending.as_ref().is_some_and(|p| p.time_s == time_s && p.sensor == sensor);
                 if !same {
                     if let Some(p) = pending.take() {
-                        dirty |= step(&mut tracker, &cfg, p, &counters);
+                        dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
                     }
                     pending = Some(Pending { time_s, sensor, kind, dets: vec![] });
                 }
@@ -113,7 +131,7 @@ pub async fn run(
             // Cancel-safe: a timer; re-armed each turn.
             _ = idle, if pending.is_some() => {
                 if let Some(p) = pending.take() {
-                    dirty |= step(&mut tracker, &cfg, p, &counters);
+                    dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
                 }
             }
             // Cancel-safe: `Interval::tick`.
@@ -127,14 +145,25 @@ pub async fn run(
         }
     }
     if let Some(p) = pending.take() {
-        dirty |= step(&mut tracker, &cfg, p, &counters);
+        dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
     }
     if dirty {
         publish(&bus, &topic, &site, tracker.as_ref());
     }
 }
 
-fn step(tracker: &mut Option<DefaultTracker>, cfg: &TrackerConfig, p: Pending, counters: &TrackCounters) -> bool {
+#[allow(clippy::too_many_arguments)]
+fn step(
+    tracker: &mut Option<DefaultTracker>,
+    cfg: &TrackerConfig,
+    p: Pending,
+    counters: &TrackCounters,
+    anomaly: Option<&mut AnomalyStage>,
+    raised: &mut Vec<Alert>,
+    bus: &BusHandle,
+    alerts_topic: &str,
+    site: &str,
+) -> bool {
     let t = match tracker {
         Some(t) => t,
         None => {
@@ -154,12 +183,33 @@ fn step(tracker: &mut Option<DefaultTracker>, cfg: &TrackerConfig, p: Pending, c
         }
     }
     let scan = Scan { time_s: p.time_s, sensor, kind: p.kind, measurements };
-    // The tracker step is CPU work: tell the runtime so other tasks move to other workers.
+    // The tracker step and the rules are CPU work (the outbox commit an fsync): tell the runtime,
+    // so other tasks move to other workers meanwhile.
     tokio::task::block_in_place(|| {
         t.step(&scan);
+        let confirmed: Vec<Track> = t.confirmed_tracks().collect();
+        counters.tracks.store(confirmed.len() as u64, Ordering::Relaxed);
+        if let Some(a) = anomaly {
+            for d in p.dets.iter().filter(|d| d.kind == SensorKind::Ais) {
+                if let (Some(mmsi), Some((lat, lon))) = (d.identity.mmsi, d.position.lat_lon()) {
+                    a.ais.report(mmsi, d.time_s, lat, lon);
+                }
+            }
+            raised.clear();
+            a.engine.update(p.time_s, &confirmed, &a.ais, raised);
+            for alert in raised.iter_mut() {
+                if alert.site.is_empty() {
+                    alert.site = site.to_string();
+                }
+                counters.alerts.fetch_add(1, Ordering::Relaxed);
+                if let Err(e) = bus.commit_alert(alerts_topic, alert) {
+                    counters.alert_errors.fetch_add(1, Ordering::Relaxed);
+                    tracing::error!(error = %e, alert = %alert.id, "could not commit an alert to the outbox");
+                }
+            }
+        }
     });
     counters.scans.fetch_add(1, Ordering::Relaxed);
-    counters.tracks.store(t.confirmed_tracks().count() as u64, Ordering::Relaxed);
     true
 }
 

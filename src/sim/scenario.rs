@@ -535,7 +535,7 @@ fn stress(b: &mut Builder, n: usize) -> Result<(), SimError> {
         tries += 1;
         let p = LatLon::new(b.rng.random_range(lo.lat_deg..hi.lat_deg), b.rng.random_range(lo.lon_deg..hi.lon_deg));
         let xy = b.xy(p);
-        if !b.w.router.is_clear_xy(xy) {
+        if !b.w.router.is_clear_xy(xy) || b.w.router.coast().shore_within_xy(xy, 300.0) {
             continue;
         }
         let roll = b.rng.random::<f64>();

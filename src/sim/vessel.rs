@@ -240,6 +240,10 @@ impl Kinematics {
 
 /// How far inside a corner the turning arc may cut, metres; speed drops so that it holds.
 const MAX_CORNER_CUT_M: f64 = 15.0;
+/// Loiter corners keep this far from the shore, metres: turning there can never touch land.
+const LOITER_CLEARANCE_M: f64 = 200.0;
+/// Longest distance before a waypoint at which the vessel turns for the next one, metres.
+const MAX_LEAD_M: f64 = 30.0;
 /// Radius of a sharp (> 30°) turn outside a route, metres: the hull slows to make it.
 const SHARP_TURN_RADIUS_M: f64 = 40.0;
 
@@ -294,6 +298,14 @@ pub(crate) fn advance(
         Action::Loiter { centre, radius_m, speed_mps, .. } => {
             // Loiter as a route that is extended one random leg at a time: the vessel always
             // knows its next corner, so it turns as on a route (cutting at most 15 m inside).
+            if aux.loiter.is_empty() && !router.is_clear_xy(k.xy) {
+                // Pushed into the shore margin (a tight turn, a start on a pier): first back out
+                // to the nearest clear water.
+                let p1 = router.nearest_clear_xy(k.xy, 1_000.0).unwrap_or(*centre);
+                let p2 = loiter_point(p1, bearing(k.xy, p1), *centre, *radius_m, router, rng);
+                aux.loiter = vec![p1, p2];
+                aux.next_wp = 0;
+            }
             if aux.loiter.is_empty() {
                 let p1 = loiter_point(k.xy, k.heading_deg, *centre, *radius_m, router, rng);
                 let p2 = loiter_point(p1, bearing(k.xy, p1), *centre, *radius_m, router, rng);
@@ -365,6 +377,8 @@ pub(crate) fn advance(
         tracing::debug!(lat = p.lat_deg, lon = p.lon_deg, t_s, heading = k.heading_deg, speed = new_speed, action = ?std::mem::discriminant(&step.action), "refused a move onto land");
         k.speed_mps = 0.0;
         k.vel = [0.0, 0.0];
+        // Back out the way it came (that is water) before anything else.
+        k.heading_deg = (k.heading_deg + 180.0).rem_euclid(360.0);
         // Re-plan a loiter from where the hull now is (its legs are checked from here).
         aux.loiter.clear();
     } else {
@@ -414,8 +428,10 @@ fn follow(k: &Kinematics, path: &[[f64; 2]], next: &mut usize, cruise: f64, d: D
             }
         };
         let r = k.speed_mps.max(0.5) / omega;
-        let lead = r * (theta / 2.0).tan();
-        let arrive = lead.max(k.speed_mps * 1.5).max(8.0);
+        // Switching early means steering straight for the next waypoint from off the route:
+        // keep that chord within a few tens of metres of the corner.
+        let lead = (r * (theta / 2.0).tan()).min(MAX_LEAD_M);
+        let arrive = lead.max((k.speed_mps * 1.5).min(MAX_LEAD_M)).max(8.0);
         if dist_wp <= arrive {
             *next += 1;
             continue;
@@ -435,7 +451,11 @@ fn loiter_point(from: [f64; 2], heading_deg: f64, centre: [f64; 2], radius: f64,
         if i < 50 && angle_diff_deg(bearing(from, p), heading_deg).abs() > 60.0 {
             continue;
         }
-        if dist(from, p) > 150.0 && router.is_clear_xy(p) && router.is_leg_clear_xy(from, p) {
+        if dist(from, p) > 150.0
+            && router.is_clear_xy(p)
+            && !router.coast().shore_within_xy(p, LOITER_CLEARANCE_M)
+            && router.is_leg_clear_xy(from, p)
+        {
             return p;
         }
     }

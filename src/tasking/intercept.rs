@@ -177,9 +177,9 @@ pub fn earliest_from(c: [f64; 2], d_s: f64, speed_mps: f64, m: &Motion) -> Optio
 
 /// A route from the unit to one point: what the iteration needs from whoever routes.
 #[derive(Debug, Clone)]
-struct RouteTo {
+pub(super) struct RouteTo {
     /// Plane points, unit first, the point last.
-    path: Vec<[f64; 2]>,
+    pub(super) path: Vec<[f64; 2]>,
 }
 
 impl RouteTo {
@@ -195,7 +195,7 @@ impl RouteTo {
 }
 
 /// The route-and-solve iteration of the module doc, over any router.
-fn iterate(
+pub(super) fn iterate(
     start: [f64; 2],
     speed_mps: f64,
     m: &Motion,
@@ -226,7 +226,7 @@ fn iterate(
     Ok(None)
 }
 
-fn finish(plane: &Plane, m: &Motion, t: f64, r: RouteTo) -> Intercept {
+pub(super) fn finish(plane: &Plane, m: &Motion, t: f64, r: RouteTo) -> Intercept {
     let route_m = r.len_m();
     Intercept {
         point: plane.to_latlon(m.at(t)),
@@ -281,7 +281,7 @@ pub fn rank_units(router: &WaterRouter, units: &Units, target: &Target) -> Vec<C
     out
 }
 
-fn sort_by_eta(c: &mut [Candidate]) {
+pub(super) fn sort_by_eta(c: &mut [Candidate]) {
     c.sort_by(|a, b| a.intercept.eta_s.total_cmp(&b.intercept.eta_s).then_with(|| a.unit_id.cmp(&b.unit_id)));
 }
 

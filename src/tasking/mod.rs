@@ -14,6 +14,7 @@
 //! - [`patrol`]: patrol task/answer payloads and the console's task board (revisions on manoeuvres).
 //! - [`client`]: the boat's side of a task (what `seawarden patrol` shows, its answers, `--simulate`).
 //! - [`intercept`]: earliest intercept of a moving target per unit, routed around land; ranking by ETA.
+//! - [`propose`]: the fastest unit for many targets at once, through per-boat water distance fields.
 
 pub mod client;
 pub mod export;
@@ -23,6 +24,7 @@ pub mod items;
 pub mod mission;
 pub mod patrol;
 pub mod patterns;
+pub mod propose;
 pub mod target;
 pub mod units;
 
@@ -31,4 +33,5 @@ pub use geofence::{Geofence, NoFlyZone};
 pub use mission::{plan, Limits, Mission, MissionError, MissionSpec, Waypoint};
 pub use target::Target;
 pub use intercept::{intercept, rank_units, Candidate, FleetPlanner, Intercept};
+pub use propose::{FieldPlanner, Proposal};
 pub use units::{Unit, UnitKind, Units};

@@ -258,7 +258,12 @@ impl<'c> Batch<'c> {
         let idx = match self.pending.iter().position(|p| p.sensor == l.sensor) {
             Some(i) => i,
             None => {
-                self.pending.push(PendingScan { sensor: l.sensor.clone(), kind, detections: Vec::new(), sensor_en: None });
+                self.pending.push(PendingScan {
+                    sensor: l.sensor.clone(),
+                    kind,
+                    detections: Vec::new(),
+                    sensor_en: None,
+                });
                 self.pending.len() - 1
             }
         };

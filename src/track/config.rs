@@ -209,11 +209,11 @@ impl Default for FilterConfig {
     fn default() -> Self {
         FilterConfig {
             model: MotionKind::Imm,
-            cv_accel_noise_m2ps3: 0.05,
+            cv_accel_noise_m2ps3: 0.01,
             ct_accel_noise_m2ps3: 3.0,
             ct_turn_rate_noise_rad2ps3: 1e-2,
             turn_rate_sigma_degps: 3.0,
-            cv_sojourn_s: 60.0,
+            cv_sojourn_s: 120.0,
             ct_sojourn_s: 20.0,
             initial_speed_sigma_mps: 10.0,
         }

@@ -52,7 +52,14 @@ pub struct Fuser {
 impl Fuser {
     /// A fuser working in `frame`, gating with probability `gate_probability`.
     pub fn new(frame: Enu, gate_probability: f64) -> Self {
-        Fuser { frame, gate_d2: chi2_quantile(4, gate_probability), q_m2ps3: 0.1, next_id: 1, ids: HashMap::new(), solver: Solver::new() }
+        Fuser {
+            frame,
+            gate_d2: chi2_quantile(4, gate_probability),
+            q_m2ps3: 0.1,
+            next_id: 1,
+            ids: HashMap::new(),
+            solver: Solver::new(),
+        }
     }
 
     /// Fuse the nodes' current tracks into one list without duplicates, at the latest time among

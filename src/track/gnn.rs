@@ -58,10 +58,10 @@ impl Gnn {
         let miss = (1.0 - pd).ln() - pd.ln();
         let lam2 = (cfg.clutter_per_km2 * 1e-6).ln(); // per m²
         let cost_offset = [
-            (0.5f64).ln() + miss,                      // bearing-only: false bearings per radian
-            lam2 + miss,                               // position, per m²
+            (0.5f64).ln() + miss,                           // bearing-only: false bearings per radian
+            lam2 + miss,                                    // position, per m²
             (cfg.ir_clutter_per_rad_km * 1e-3).ln() + miss, // IR bearing + range, per rad·m
-            lam2 + (1e-2f64).ln() + miss,              // position + velocity, per m²·(m/s)²
+            lam2 + (1e-2f64).ln() + miss,                   // position + velocity, per m²·(m/s)²
         ];
         Gnn {
             gate: Gate::with_probability(cfg.gate_probability),

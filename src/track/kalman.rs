@@ -216,7 +216,13 @@ impl Kalman {
     /// # References
     /// - Y. Bar-Shalom, "Update with out-of-sequence measurements in tracking: exact solution",
     ///   IEEE TAES 38(3), 2002.
-    pub fn update_retrodicted(&self, current: &Gaussian, f_back: &Cov, retro: &Gaussian, m: &Measurement) -> Option<Gaussian> {
+    pub fn update_retrodicted(
+        &self,
+        current: &Gaussian,
+        f_back: &Cov,
+        retro: &Gaussian,
+        m: &Measurement,
+    ) -> Option<Gaussian> {
         with_linearised!(retro, m, |l| {
             let (_, sinv) = stats(&l)?;
             let pxz = current.p * f_back.transpose() * l.h.transpose();

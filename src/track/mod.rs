@@ -7,7 +7,9 @@
 //! [`Initiator`](score::Initiator) and [`Deleter`](deleter::Deleter).
 //! Detections become a [`Scan`] of [`Measurement`](measurement::Measurement)s in the node's local
 //! east/north frame; [`Tracker::step`] turns each scan into updated tracks; confirmed tracks leave
-//! as [`Track`] values in WGS-84. Across nodes, [`fusion`] merges tracks of the same vessel.
+//! as [`Track`] values in WGS-84. Tracks are confirmed and deleted by their track score (a
+//! sequential log-likelihood ratio, [`score`]), and two tracks of one vessel inside a node are
+//! merged at every step. Across nodes, [`fusion`] merges tracks of the same vessel.
 //!
 //! Data flow: `ingest → Detection → (scan) → track::Tracker → Track → anomaly`.
 
@@ -21,7 +23,7 @@ pub mod bench;
 pub mod cluster;
 /// Tracker configuration (`assets/track.toml`).
 pub mod config;
-/// The deleter role: misses, coasting time, covariance growth.
+/// The deleter role: track-score drop, coasting time, covariance growth.
 pub mod deleter;
 /// Motion models: CV, CT, IMM.
 pub mod filter;

@@ -77,7 +77,9 @@ pub fn measurement_from_detection(
             }
             let en = frame.to_en(LatLon::new(lat_deg, lon_deg));
             match (d.kind, d.velocity) {
-                (SensorKind::Ais, Some(v)) if v.sog_kn.is_finite() && v.cog_deg.is_finite() && v.sog_kn >= 0.0 && v.sog_kn < 102.2 => {
+                (SensorKind::Ais, Some(v))
+                    if v.sog_kn.is_finite() && v.cog_deg.is_finite() && v.sog_kn >= 0.0 && v.sog_kn < 102.2 =>
+                {
                     ais::position_velocity(en, r, v.sog_kn, v.cog_deg, cfg.ais_sigma_sog_kn, cfg.ais_sigma_cog_deg)
                 }
                 _ => cartesian::cartesian(en, r).ok_or(Reject::AbsurdSigma)?,
@@ -85,7 +87,11 @@ pub fn measurement_from_detection(
         }
         Position::Polar { bearing_deg, range_m, sigma_bearing_deg, sigma_range_m } => {
             let sensor_en = sensor_en.ok_or(Reject::NoSensorPosition)?;
-            if !(bearing_deg.is_finite() && range_m.is_finite() && sigma_bearing_deg.is_finite() && sigma_range_m.is_finite()) {
+            if !(bearing_deg.is_finite()
+                && range_m.is_finite()
+                && sigma_bearing_deg.is_finite()
+                && sigma_range_m.is_finite())
+            {
                 return Err(Reject::NonFinite);
             }
             if !(sigma_bearing_deg > 0.0 && sigma_bearing_deg < 45.0) || range_m < 0.0 {
@@ -106,7 +112,8 @@ pub fn measurement_from_detection(
                     if !(sigma_range_m > 0.0 && sigma_range_m <= cfg.max_sigma_m) {
                         return Err(Reject::AbsurdSigma);
                     }
-                    let (z, r) = polar::unbiased_converted(sensor_en, range_m, bearing_deg, sigma_range_m, sigma_bearing_deg);
+                    let (z, r) =
+                        polar::unbiased_converted(sensor_en, range_m, bearing_deg, sigma_range_m, sigma_bearing_deg);
                     if super::measurement::max_eigenvalue(&r) > max_var {
                         return Err(Reject::AbsurdSigma);
                     }

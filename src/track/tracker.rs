@@ -1,6 +1,7 @@
 //! The tracker loop (Stone Soup `MultiTargetTracker`): for each scan, predict every track to the
-//! scan time, associate, update or coast, review confirmation, delete, then start tentative
-//! tracks from the detections nobody claimed. Generic over its roles, so the per-detection calls
+//! scan time, associate, update or coast (scoring each hit and counted miss), review
+//! confirmation, merge duplicate tracks, delete, then start tentative tracks from the detections
+//! nobody claimed. Generic over its roles, so the per-detection calls
 //! are resolved at compile time; [`DefaultTracker`] is the configured combination.
 //!
 //! Out-of-sequence scans (older than the tracker's time, e.g. a late AIS report) are applied by
@@ -13,12 +14,12 @@ use super::associator::{Associator, Hypothesis};
 use super::config::{MergeConfig, MotionKind, TrackerConfig};
 use super::deleter::{Deleter, ScoreOrCoast};
 use super::filter::{AnyPredictor, ConstantVelocity, CoordinatedTurn, FilterState, Gaussian, Imm, Motion, Predictor};
+use super::gate::{Grid, chi2_quantile};
 use super::gnn::Gnn;
 use super::kalman::{Kalman, Updater};
-use super::gate::{Grid, chi2_quantile};
 use super::measurement::max_eigenvalue;
-use super::score::{Initiator, TrackScore};
 use super::scan::{Scan, SensorId};
+use super::score::{Initiator, TrackScore};
 use super::tracked::TrackState;
 use super::value::Track;
 use crate::detection::SensorKind;
@@ -191,7 +192,8 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         self.tracks.iter().filter(|t| t.is_confirmed()).map(|t| t.to_track(&self.frame, &self.site))
     }
 
-    /// Process one scan: associate → update or coast → confirm → delete → initiate.
+    /// Process one scan: associate → update or coast → confirm → merge duplicates → delete →
+    /// initiate.
     pub fn step(&mut self, scan: &Scan) -> &[TrackState] {
         if !scan.time_s.is_finite() {
             return &self.tracks;
@@ -282,7 +284,10 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         if self.merge.max_distance_m <= 0.0 || n < 2 {
             return 0;
         }
-        let est: Vec<Gaussian> = self.tracks.iter().map(|t| t.estimate()).collect();
+        // Reuse the prediction buffer: the predictions are spent once the tracks are updated.
+        let mut est = std::mem::take(&mut self.combined);
+        est.clear();
+        est.extend(self.tracks.iter().map(|t| t.estimate()));
         let r = self.merge.max_distance_m;
         self.merge_grid.build(est.iter().enumerate().map(|(i, g)| (i as u32, g.pos())), r.max(50.0));
         self.merge_gone.clear();
@@ -331,7 +336,10 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                     _ => (a.born_s, a.id) <= (b.born_s, b.id),
                 };
                 let (k, g) = if keep_i { (i, j) } else { (j, i) };
-                let better = max_eigenvalue(&est[g].pos_cov()) < max_eigenvalue(&est[k].pos_cov());
+                // Adopt the better localised estimate, except a tentative one into a confirmed
+                // track: a tentative loser may be a clutter plot next to the vessel.
+                let better = (self.tracks[g].is_confirmed() || !self.tracks[k].is_confirmed())
+                    && max_eigenvalue(&est[g].pos_cov()) < max_eigenvalue(&est[k].pos_cov());
                 let loser = self.tracks[g].clone();
                 let t = &mut self.tracks[k];
                 if better {
@@ -354,6 +362,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                 merged += 1;
             }
         }
+        self.combined = est;
         if merged > 0 {
             let gone = std::mem::take(&mut self.merge_gone);
             let mut k = 0;
@@ -390,7 +399,11 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         let nan = Gaussian { x: nalgebra::SVector::repeat(f64::NAN), p: nalgebra::SMatrix::repeat(f64::NAN) };
         for t in &self.tracks {
             // A track born after the measurement cannot have produced it.
-            let g = if t.born_s > scan.time_s { nan } else { retrodict(&self.retro, &t.estimate(), scan.time_s - t.time_s).0 };
+            let g = if t.born_s > scan.time_s {
+                nan
+            } else {
+                retrodict(&self.retro, &t.estimate(), scan.time_s - t.time_s).0
+            };
             self.combined.push(g);
         }
         self.associator.associate(&self.updater, &self.combined, &self.tracks, scan, &mut self.hyps);

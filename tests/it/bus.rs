@@ -63,7 +63,8 @@ impl Mosquitto {
         let port = free_port();
         let mut m = Mosquitto { child: None, port, dir: dir.to_path_buf() };
         let conf = dir.join("mosquitto.conf");
-        let extra = if listener_extra.is_empty() { "allow_anonymous true\n".to_string() } else { listener_extra.to_string() };
+        let extra =
+            if listener_extra.is_empty() { "allow_anonymous true\n".to_string() } else { listener_extra.to_string() };
         // Run as root, mosquitto drops to the `mosquitto` user, which cannot write its persistence
         // file into our private temp dir; then a restart forgets the sessions. Stay as we are.
         let me_root = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
@@ -287,7 +288,12 @@ pub async fn start_listener(
 
 /// Listener options for a plain broker.
 pub fn listener_opts(url: &str, client_id: &str) -> BusOptions {
-    BusOptions { url: url.parse::<BrokerUrl>().unwrap(), client_id: client_id.into(), keep_alive_s: 2, ..BusOptions::default() }
+    BusOptions {
+        url: url.parse::<BrokerUrl>().unwrap(),
+        client_id: client_id.into(),
+        keep_alive_s: 2,
+        ..BusOptions::default()
+    }
 }
 
 /// Write a node.toml for an edge process with one alerts input.
@@ -332,7 +338,8 @@ mod schemas {
                 std::fs::create_dir_all(&dir).unwrap();
                 std::fs::write(&path, &text).unwrap();
             }
-            let shipped = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (SEAWARDEN_BLESS=1 regenerates)", path.display()));
+            let shipped = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (SEAWARDEN_BLESS=1 regenerates)", path.display()));
             assert_eq!(shipped, text, "{} is stale: run the tests with SEAWARDEN_BLESS=1", path.display());
         }
     }
@@ -355,7 +362,9 @@ mod security {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_node_cannot_publish_as_another() {
         let dir = tempfile::tempdir().unwrap();
-        let certs = bus::certs::generate(&dir.path().join("pki"), &["hac-sa".into(), "ka-ho".into(), "console".into()], &[]).unwrap();
+        let certs =
+            bus::certs::generate(&dir.path().join("pki"), &["hac-sa".into(), "ka-ho".into(), "console".into()], &[])
+                .unwrap();
         let acl = repo_root().join("assets/mosquitto/acl");
         let extra = format!(
             "cafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true\nuse_identity_as_username true\nallow_anonymous false\nacl_file {}\n",
@@ -452,7 +461,10 @@ mod security {
         h.commit_alert(&topic::alerts("ka-ho"), &forged).unwrap();
         let own = test_alert("hac-sa", 4, 0.0);
         h.commit_alert(&topic::alerts("hac-sa"), &own).unwrap();
-        wait_until_async("the node's own alert", Duration::from_secs(30), || Heard::read(&out).ids().contains(own.id.as_str())).await;
+        wait_until_async("the node's own alert", Duration::from_secs(30), || {
+            Heard::read(&out).ids().contains(own.id.as_str())
+        })
+        .await;
         wait_until_async("the outbox to drain", Duration::from_secs(30), || h.outbox_depth() == 0).await;
         assert!(!Heard::read(&out).ids().contains(forged.id.as_str()));
         stop.cancel();
@@ -481,7 +493,8 @@ mod security {
         let (h, l) = bus::bus(opts, 4).unwrap();
         let stop = CancellationToken::new();
         let t = tokio::spawn(l.run(stop.clone()));
-        wait_until_async("a failed connection attempt", Duration::from_secs(30), || h.counters().disconnects >= 1).await;
+        wait_until_async("a failed connection attempt", Duration::from_secs(30), || h.counters().disconnects >= 1)
+            .await;
         assert_eq!(h.counters().connects, 0);
         assert!(!h.is_connected());
         stop.cancel();
@@ -524,8 +537,10 @@ mod reliability {
             eprintln!("keeping {}", dir.keep().display());
             return;
         }
-        wait_until_async("every alert at the console", Duration::from_secs(60), || Heard::read(&out).ids().len() >= ids.len())
-            .await;
+        wait_until_async("every alert at the console", Duration::from_secs(60), || {
+            Heard::read(&out).ids().len() >= ids.len()
+        })
+        .await;
         stop_listener.cancel();
         let stats = listener.await.unwrap();
         let heard = Heard::read(&out);
@@ -559,8 +574,10 @@ mod reliability {
         let mut edge = spawn_edge(&cfg, &log);
         let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(120)));
         assert!(st.success(), "edge exit {st}");
-        wait_until_async("every alert at the console", Duration::from_secs(60), || Heard::read(&out).ids().len() >= ids.len())
-            .await;
+        wait_until_async("every alert at the console", Duration::from_secs(60), || {
+            Heard::read(&out).ids().len() >= ids.len()
+        })
+        .await;
         stop_listener.cancel();
         let stats = listener.await.unwrap();
         let heard = Heard::read(&out);
@@ -592,7 +609,10 @@ mod reliability {
                         Ok((down, _)) => {
                             down.set_nonblocking(false).unwrap();
                             let Ok(up) = TcpStream::connect(("127.0.0.1", upstream)) else { continue };
-                            let pairs = [(down.try_clone().unwrap(), up.try_clone().unwrap()), (up.try_clone().unwrap(), down.try_clone().unwrap())];
+                            let pairs = [
+                                (down.try_clone().unwrap(), up.try_clone().unwrap()),
+                                (up.try_clone().unwrap(), down.try_clone().unwrap()),
+                            ];
                             c2.lock().unwrap().extend([down, up]);
                             for (mut a, mut b) in pairs {
                                 std::thread::spawn(move || {
@@ -650,13 +670,18 @@ mod reliability {
         let cfg = node_toml(dir.path(), "hac-sa", &format!("mqtt://127.0.0.1:{}", proxy.port), &alerts, 1.0);
         let mut edge = spawn_edge(&cfg, &dir.path().join("edge.log"));
         for k in 1..=3usize {
-            wait_until_async("alerts between flaps", Duration::from_secs(60), || Heard::read(&out).ids().len() >= k * 20).await;
+            wait_until_async("alerts between flaps", Duration::from_secs(60), || {
+                Heard::read(&out).ids().len() >= k * 20
+            })
+            .await;
             proxy.flap();
         }
         let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(120)));
         assert!(st.success(), "edge exit {st}");
-        wait_until_async("every alert at the console", Duration::from_secs(60), || Heard::read(&out).ids().len() >= ids.len())
-            .await;
+        wait_until_async("every alert at the console", Duration::from_secs(60), || {
+            Heard::read(&out).ids().len() >= ids.len()
+        })
+        .await;
         stop_listener.cancel();
         let stats = listener.await.unwrap();
         let heard = Heard::read(&out);
@@ -681,13 +706,21 @@ mod embedded {
         wait_until_async("rumqttd to listen", Duration::from_secs(20), || TcpStream::connect(cfg.listen).is_ok()).await;
         let out = dir.path().join("heard.jsonl");
         let (stop_listener, listener) = start_listener(listener_opts(&url, "console-embedded"), &out).await;
-        let opts = BusOptions { url: url.parse().unwrap(), client_id: "edge-embedded".into(), outbox: Some(dir.path().join("o.sqlite")), ..BusOptions::default() };
+        let opts = BusOptions {
+            url: url.parse().unwrap(),
+            client_id: "edge-embedded".into(),
+            outbox: Some(dir.path().join("o.sqlite")),
+            ..BusOptions::default()
+        };
         let (h, l) = bus::bus(opts, 4).unwrap();
         let stop = CancellationToken::new();
         let t = tokio::spawn(l.run(stop.clone()));
         let a = test_alert("hac-sa", 7, 0.0);
         assert!(h.commit_alert(&topic::alerts("hac-sa"), &a).unwrap());
-        wait_until_async("the alert at the listener", Duration::from_secs(30), || Heard::read(&out).ids().contains(a.id.as_str())).await;
+        wait_until_async("the alert at the listener", Duration::from_secs(30), || {
+            Heard::read(&out).ids().contains(a.id.as_str())
+        })
+        .await;
         wait_until_async("the outbox to drain", Duration::from_secs(30), || h.outbox_depth() == 0).await;
         stop.cancel();
         let c = t.await.unwrap().unwrap();

@@ -1,5 +1,6 @@
 //! Integration tests, compiled as one binary (one link step): a module per area.
 mod ais;
+mod anomaly;
 mod bus;
 mod node;
 mod eval;
@@ -9,5 +10,7 @@ mod ingest;
 mod track;
 mod tasking;
 mod thermal;
+mod onnx;
+mod ptz;
 mod sim;
 mod util;

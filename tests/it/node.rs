@@ -39,19 +39,24 @@ fn write_measurements(path: &Path) {
         for b in 0..3 {
             let lat = 22.10 + 0.01 * f64::from(b) + 0.00005 * f64::from(k);
             let lon = 113.55 + 0.00005 * f64::from(k);
-            writeln!(f, r#"{{"time": {t}, "sensor": "radar-hac-sa", "lat": {lat}, "lon": {lon}, "sigma_m": 10.0}}"#).unwrap();
+            writeln!(f, r#"{{"time": {t}, "sensor": "radar-hac-sa", "lat": {lat}, "lon": {lon}, "sigma_m": 10.0}}"#)
+                .unwrap();
         }
     }
 }
 
 fn measurements_toml(dir: &Path, broker: &str, input: &Path) -> std::path::PathBuf {
-    let p = dir.join("node.toml");
+    measurements_toml_named(dir, "node", broker, input)
+}
+
+fn measurements_toml_named(dir: &Path, name: &str, broker: &str, input: &Path) -> std::path::PathBuf {
+    let p = dir.join(format!("{name}.toml"));
     std::fs::write(
         &p,
         format!(
             "site = \"hac-sa\"\ndata_dir = \"{}\"\n[broker]\nurl = \"{broker}\"\nkeep_alive_s = 2\n[intervals]\ntracks_ms = 50\nstatus_ms = 200\n\
              [[input]]\nkind = \"measurements\"\nurl = \"file://{}?speed=0\"\n",
-            dir.join("data").display(),
+            dir.join(format!("data-{name}")).display(),
             input.display()
         ),
     )
@@ -111,7 +116,10 @@ async fn sigterm_stops_cleanly_with_offline_status() {
     )
     .unwrap();
     let mut edge = spawn_edge(&cfg, &dir.path().join("edge.log"));
-    wait_until_async("the online status", Duration::from_secs(30), || Heard::read(&out).status_states.iter().any(|s| s == "online")).await;
+    wait_until_async("the online status", Duration::from_secs(30), || {
+        Heard::read(&out).status_states.iter().any(|s| s == "online")
+    })
+    .await;
     let pid = edge.0.as_ref().unwrap().id();
     assert!(Command::new("kill").arg("-TERM").arg(pid.to_string()).status().unwrap().success());
     let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(30)));
@@ -122,4 +130,34 @@ async fn sigterm_stops_cleanly_with_offline_status() {
     .await;
     stop.cancel();
     listener.await.unwrap();
+}
+
+/// The anomaly stage runs in the node: a replay raises alerts, and a second replay over the same
+/// input (fresh outbox) raises exactly the same alert ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replays_raise_the_same_alert_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let broker = Mosquitto::start(dir.path(), "");
+    let input = dir.path().join("m.jsonl");
+    write_measurements(&input);
+    let mut runs = Vec::new();
+    for run in ["first", "second"] {
+        let out = dir.path().join(format!("heard-{run}.jsonl"));
+        let (stop, listener) = start_listener(listener_opts(&broker.url(), &format!("console-{run}")), &out).await;
+        let cfg = measurements_toml_named(dir.path(), run, &broker.url(), &input);
+        let mut edge = spawn_edge(&cfg, &dir.path().join(format!("edge-{run}.log")));
+        let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(120)));
+        assert!(st.success(), "edge exit {st}");
+        // The outbox was empty at exit, so every alert was acknowledged; the offline status is
+        // published after them on the same connection.
+        wait_until_async("the offline status", Duration::from_secs(30), || {
+            Heard::read(&out).status_states.last().is_some_and(|s| s == "offline")
+        })
+        .await;
+        stop.cancel();
+        listener.await.unwrap();
+        runs.push(Heard::read(&out).ids());
+    }
+    assert!(!runs[0].is_empty(), "the anomaly stage raised no alert");
+    assert_eq!(runs[0], runs[1]);
 }

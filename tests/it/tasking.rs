@@ -13,7 +13,7 @@ use seawarden::tasking::export::{Cot, Kml, QgcPlan, Wpl};
 use seawarden::tasking::intercept::{intercept, rank_units, FleetPlanner, Motion};
 use seawarden::tasking::mission::{Action, MissionEnd, MissionSpec};
 use seawarden::tasking::patterns::{self, ExpandingSquareParams};
-use seawarden::tasking::{plan, Geofence, Limits, Mission, MissionWriter, Target, Units, Waypoint};
+use seawarden::tasking::{plan, FieldPlanner, Geofence, Limits, Mission, MissionWriter, Target, Units, Waypoint};
 
 use crate::util::seawarden_bin;
 
@@ -444,7 +444,9 @@ mod intercept_solver {
         let boats: Vec<_> = units.units.iter().filter(|u| u.kind == seawarden::tasking::UnitKind::PatrolBoat).collect();
         let mut rng = rand_pcg::Pcg64::seed_from_u64(9);
         let mut planner = FleetPlanner::new(&router);
+        let field = FieldPlanner::new(&router);
         let (mut worst, mut worst_fleet, mut best_fleet, mut solved, mut around_land) = (0.0f64, 0.0f64, 0.0f64, 0, 0);
+        let (mut worst_field, mut best_field) = (0.0f64, 0.0f64);
         for case in 0..14 {
             let u = boats[case % boats.len()];
             let target = Target::track(
@@ -483,6 +485,21 @@ mod intercept_solver {
                     for w in f.route.windows(2) {
                         assert!(!router.coast().crosses_land(w[0], w[1]), "case {case}: fleet route crosses land");
                     }
+                    // The distance-field planner, for a fleet of this one boat.
+                    let one = Units { units: vec![u.clone()] };
+                    let p = field.propose_all(&one, std::slice::from_ref(&target)).remove(0);
+                    let p = p.unwrap_or_else(|| panic!("case {case}: field planner finds none; exact {i:?}")).best.intercept;
+                    // Signed, as for the corner tree: the field's grid path, string-pulled, is
+                    // sometimes a shorter water route than the router's; never over 1 % slower.
+                    let rel = (p.eta_s - i.eta_s) / i.eta_s.max(1.0);
+                    worst_field = worst_field.max(rel);
+                    best_field = best_field.min(rel);
+                    assert!(rel < 0.01, "case {case}: field planner {:.1} s vs exact {:.1} s", p.eta_s, i.eta_s);
+                    assert!((p.route_m / u.max_speed_mps() - p.eta_s).abs() < 1.0);
+                    assert!(distance_m(*p.route.last().unwrap(), p.point) < 1.0);
+                    for w in p.route.windows(2) {
+                        assert!(!router.coast().crosses_land(w[0], w[1]), "case {case}: field route crosses land");
+                    }
                 }
                 (None, None) => {}
                 (g, w) => panic!("case {case}: solver {g:?} vs brute force {w:?}"),
@@ -490,13 +507,54 @@ mod intercept_solver {
         }
         eprintln!(
             "intercept vs brute force: {solved} solved, {around_land} around land, worst error {:.3} %; \
-             fleet planner vs exact: {:+.3} % … {:+.3} %",
+             fleet planner vs exact: {:+.3} % … {:+.3} %; field planner vs exact: {:+.3} % … {:+.3} %",
             worst * 100.0,
             best_fleet * 100.0,
-            worst_fleet * 100.0
+            worst_fleet * 100.0,
+            best_field * 100.0,
+            worst_field * 100.0
         );
         assert!(solved >= 10 && around_land >= 3, "the random cases exercise routing ({solved}, {around_land})");
         assert!(worst_fleet < 0.01, "fleet planner never over 1 % slower than the exact solver: {worst_fleet}");
+    }
+
+    #[test]
+    fn the_field_planner_proposes_the_fleets_fastest_unit() {
+        let router = WaterRouter::macau();
+        let units = Units::macau();
+        let field = FieldPlanner::new(&router);
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(99);
+        let targets: Vec<Target> = (0..5)
+            .map(|k| {
+                let p = random_water(&router, &mut rng);
+                Target::track(format!("{k}"), 0.0, p, rng.random_range(0.0..30.0), rng.random_range(0.0..360.0))
+            })
+            .chain([Target::point(LatLon::new(22.176, 113.536))])
+            .collect();
+        let proposals = field.propose_all(&units, &targets);
+        let (mut worst, mut lowest) = (0.0f64, 0.0f64);
+        for (k, (t, p)) in targets.iter().zip(&proposals).enumerate() {
+            let exact = rank_units(&router, &units, t);
+            match (p, exact.first()) {
+                (Some(p), Some(e)) => {
+                    // Signed: never over 1 % slower than the exact ranking's best (it may be
+                    // faster where its water route is shorter than the router's).
+                    let rel = (p.best.intercept.eta_s - e.intercept.eta_s) / e.intercept.eta_s.max(1.0);
+                    worst = worst.max(rel);
+                    lowest = lowest.min(rel);
+                    assert!(rel < 0.01, "target {k}: {} in {:.1} s vs exact {} in {:.1} s", p.best.unit_id,
+                        p.best.intercept.eta_s, e.unit_id, e.intercept.eta_s);
+                    assert!(p.estimates.windows(2).all(|w| w[0].1 <= w[1].1));
+                    let boat = units.get(&p.best.unit_id).unwrap().kind == seawarden::tasking::UnitKind::PatrolBoat;
+                    for w in p.best.intercept.route.windows(2).filter(|_| boat) {
+                        assert!(!router.coast().crosses_land(w[0], w[1]), "target {k}: route crosses land");
+                    }
+                }
+                (None, None) => {}
+                (p, e) => panic!("target {k}: field {p:?} vs exact {e:?}"),
+            }
+        }
+        eprintln!("field planner vs exact fleet ranking: {:+.3} % … {:+.3} %", lowest * 100.0, worst * 100.0);
     }
 
     #[test]

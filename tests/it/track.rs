@@ -191,9 +191,12 @@ mod duplicates {
     use super::*;
     use seawarden::track::measurement::bearing::BearingRange;
 
-    /// An IR camera at the origin (1 Hz, σ 0.05° in bearing, 15 % in range) sees a boat from the
-    /// start; a radar 6 km east (2.5 s, σ 20 m) joins after 12 s. Returns the most confirmed
-    /// tracks within 500 m of the boat at any scan after the radar has had 20 s to join.
+    /// An IR camera at the origin (1 Hz, σ 0.05° in bearing, 15 % in range) sees a boat; its
+    /// first range is a 4σ outlier (60 % long: a wake or glint), so the IR track starts far out
+    /// along the bearing. A radar 6 km east (2.5 s, σ 20 m) sees the boat from 3 s on and, its
+    /// plots being far outside the young IR track's gate, starts a track of its own; the IR
+    /// track's later ranges bring it onto the boat. Returns the most confirmed tracks within
+    /// 1 km of the boat at any scan from 40 s on.
     fn confirmed_near_boat(seed: u64, merge: bool) -> usize {
         let mut rng = Pcg64::seed_from_u64(seed);
         let g = Normal::new(0.0, 1.0).unwrap();
@@ -211,25 +214,27 @@ mod duplicates {
             if k % 2 == 0 {
                 let p = boat(time);
                 let (r, b) = (p.norm(), p.x.atan2(p.y));
+                let range = if k == 0 { 1.6 * r } else { r * (1.0 + 0.15 * g.sample(&mut rng)) };
                 let model = Model::Polar(BearingRange {
                     sensor_en: Vector2::zeros(),
                     bearing_rad: b + 0.05f64.to_radians() * g.sample(&mut rng),
                     sigma_bearing_rad: 0.05f64.to_radians(),
-                    range: Some((r * (1.0 + 0.15 * g.sample(&mut rng)), 0.15 * r)),
+                    range: Some((range, 0.15 * range)),
                     range_prior_m: (3000.0, 2000.0),
                 });
                 let m = Measurement::from_model(model, SensorKind::Ir, None);
                 t.step(&Scan { time_s: time, sensor: ir, kind: SensorKind::Ir, measurements: vec![m] });
             }
-            if time >= 12.0 && k % 5 == 0 {
+            if time >= 3.0 && k % 5 == 1 {
                 let z = boat(time) + Vector2::new(20.0 * g.sample(&mut rng), 20.0 * g.sample(&mut rng));
                 // A far plot teaches the radar a coverage that includes the boat.
                 let far = radar_at + Vector2::new(-9000.0, 6000.0);
                 t.step(&radar_scan(time, radar, vec![pos(z, 20.0), pos(far, 20.0)]));
             }
-            if time >= 32.0 {
+            if time >= 40.0 {
                 let p = boat(time);
-                let n = t.tracks().iter().filter(|x| x.is_confirmed() && (x.estimate().pos() - p).norm() < 500.0).count();
+                let n =
+                    t.tracks().iter().filter(|x| x.is_confirmed() && (x.estimate().pos() - p).norm() < 1000.0).count();
                 most = most.max(n);
             }
         }
@@ -243,19 +248,75 @@ mod duplicates {
         }
     }
 
+    /// An associator that never associates (Stone Soup `conftest.py` style stub): every plot
+    /// starts a track, so only the merge step can keep one track per boat.
+    struct NeverAssociate;
+
+    impl Associator for NeverAssociate {
+        fn associate<U: seawarden::track::kalman::Updater>(
+            &mut self,
+            _: &U,
+            _: &[seawarden::track::filter::Gaussian],
+            tracks: &[seawarden::track::TrackState],
+            _: &Scan,
+            out: &mut Vec<Hypothesis>,
+        ) {
+            out.clear();
+            out.extend((0..tracks.len() as u32).map(|track| Hypothesis::Missed { track }));
+        }
+    }
+
+    /// Two radars take turns on two boats 2 km apart;
+    /// returns the tracks held after 40 scans.
+    fn tracks_held(merge: bool) -> usize {
+        use seawarden::track::config::MergeConfig;
+        use seawarden::track::deleter::ScoreOrCoast;
+        use seawarden::track::filter::ConstantVelocity;
+        use seawarden::track::score::TrackScore;
+        let cfg = TrackerConfig::default();
+        let mut t = seawarden::track::Tracker::new(
+            ConstantVelocity::default(),
+            Kalman,
+            NeverAssociate,
+            TrackScore::new(&cfg.confirm, &cfg.filter, false),
+            ScoreOrCoast::new(&cfg.delete),
+            Enu::at(ORIGIN),
+        );
+        if !merge {
+            t.set_merge(&MergeConfig { max_distance_m: 0.0, ..MergeConfig::default() });
+        }
+        let sensors = [t.sensor_id("radar-a"), t.sensor_id("radar-b")];
+        let noise = Normal::new(0.0, 10.0).unwrap();
+        let mut rng = Pcg64::seed_from_u64(5);
+        for k in 0..40 {
+            let time = k as f64;
+            let boats = [Vector2::new(5.0 * time, 0.0), Vector2::new(2000.0, 1000.0 - 4.0 * time)];
+            let ms = boats
+                .iter()
+                .map(|b| pos(b + Vector2::new(noise.sample(&mut rng), noise.sample(&mut rng)), 10.0))
+                .collect();
+            t.step(&radar_scan(time, sensors[k % 2], ms));
+        }
+        // A scan with no plots: the last plots' tracks are merged too (merging runs before
+        // initiation, so a step ends with the newest plots' tracks still unmerged).
+        t.step(&radar_scan(40.0, sensors[0], vec![]));
+        t.tracks().len()
+    }
+
     #[test]
-    fn without_merging_the_same_scenes_do_duplicate() {
-        // The scenes above are ones where a radar track and an IR track of one boat both form:
-        // without the merge step, some seed shows two tracks (so the test above can fail).
-        assert!((0..10).any(|seed| confirmed_near_boat(seed, false) > 1));
+    fn merge_keeps_one_track_per_boat() {
+        assert_eq!(tracks_held(true), 2);
+        // Without the merge step the stub associator piles up tracks (so the check above bites).
+        assert!(tracks_held(false) > 2);
     }
 }
 
 mod scenarios {
-    //! Simulated scenarios scored by GOSPA (p = 1, c = 100 m, α = 2) through the CLI, as
-    //! `tools/compare_stonesoup.py` does. Bounds are the scores measured when the tracker was
-    //! tuned (in brackets) with a margin, and well below what the tracker scored before the
-    //! track-score/merge rework (given per test).
+    //! Simulated scenarios (shortened, seeded) scored by GOSPA (p = 1, c = 100 m, α = 2) through
+    //! the CLI, as `tools/compare_stonesoup.py` does. Each bound is the mean GOSPA measured when
+    //! the tracker was tuned plus about 50 %; the tracker before the track-score and merge rework
+    //! (M-of-N with a 2-of-3 multi-sensor rule) scored about twice the bound on the full-length
+    //! scenarios (crossing 56 m, manoeuvring 104 m).
     use std::process::Command;
 
     fn gospa(scenario: &str, duration: &str) -> serde_json::Value {
@@ -268,7 +329,15 @@ mod scenarios {
         };
         let d = dir.path();
         let (meas, truth, tracks) = (d.join("measurements.jsonl"), d.join("truth.jsonl"), d.join("tracks.jsonl"));
-        run(&["sim".as_ref(), "--scenario".as_ref(), scenario.as_ref(), "--duration".as_ref(), duration.as_ref(), "--out".as_ref(), d.as_os_str()]);
+        run(&[
+            "sim".as_ref(),
+            "--scenario".as_ref(),
+            scenario.as_ref(),
+            "--duration".as_ref(),
+            duration.as_ref(),
+            "--out".as_ref(),
+            d.as_os_str(),
+        ]);
         run(&["track".as_ref(), "--input".as_ref(), meas.as_os_str(), "--output".as_ref(), tracks.as_os_str()]);
         let out = run(&[
             "eval".as_ref(),
@@ -286,20 +355,20 @@ mod scenarios {
     #[test]
     fn crossing_vessels_are_tracked_without_duplicates() {
         // Six vessels crossing, meeting and overtaking within 40 m around t = 300 s.
-        let e = gospa("crossing", "6m");
+        let e = gospa("crossing", "6m"); // measured 19.1 m
         let (g, f) = (e["gospa_m"].as_f64().unwrap(), e["false_tracks"].as_f64().unwrap());
         assert!(g < CROSSING_GOSPA_M, "{e}");
-        assert!(f < 5.0, "false tracks {f}: {e}");
+        assert!(f < 3.0, "false tracks {f}: {e}"); // measured 0.6 m
     }
 
     #[test]
     fn hard_manoeuvring_fast_craft_are_held() {
         // Three fast craft zigzagging at 25–38 kn with 6°/s turns, and a ferry.
-        let e = gospa("manoeuvring", "3m");
+        let e = gospa("manoeuvring", "3m"); // measured 55.6 m
         assert!(e["gospa_m"].as_f64().unwrap() < MANOEUVRING_GOSPA_M, "{e}");
     }
 
-    const CROSSING_GOSPA_M: f64 = 40.0;
+    const CROSSING_GOSPA_M: f64 = 30.0;
     const MANOEUVRING_GOSPA_M: f64 = 80.0;
 }
 
@@ -317,7 +386,16 @@ mod identity {
         for k in 0..30 {
             let time = 2.0 * k as f64;
             let (pa, pb, pc) = (pa0 + va * time, pb0 + vb * time, pc0 + va * time);
-            t.step(&radar_scan(time, radar, vec![pos(pa, 15.0), pos(pb, 15.0), pos(Vector2::new(-2000.0, -2000.0), 15.0), pos(Vector2::new(2000.0, 3500.0), 15.0)]));
+            t.step(&radar_scan(
+                time,
+                radar,
+                vec![
+                    pos(pa, 15.0),
+                    pos(pb, 15.0),
+                    pos(Vector2::new(-2000.0, -2000.0), 15.0),
+                    pos(Vector2::new(2000.0, 3500.0), 15.0),
+                ],
+            ));
             if k % 3 == 0 {
                 let ms = vec![ais_report(pa, va, 412_000_001), ais_report(pc, va, 412_000_002)];
                 t.step(&Scan { time_s: time, sensor: ais_rx, kind: SensorKind::Ais, measurements: ms });
@@ -382,7 +460,10 @@ mod fusion {
         // Node A and node B each track the same boat (slightly different estimates) and one
         // boat only they see.
         let mk = |origin: LatLon, site: &str, ps: &[Vector2<f64>]| -> Vec<NodeTrack> {
-            let mut t = DefaultTracker::from_config(&TrackerConfig { site: site.into(), ..Default::default() }, Enu::at(origin));
+            let mut t = DefaultTracker::from_config(
+                &TrackerConfig { site: site.into(), ..Default::default() },
+                Enu::at(origin),
+            );
             let s = t.sensor_id("radar");
             let frame = Enu::at(ORIGIN);
             for k in 0..12 {
@@ -407,7 +488,8 @@ mod fusion {
         let fused = fuser.fuse(&all);
         assert_eq!(fused.len(), 3, "{fused:#?}");
         let frame = Enu::at(ORIGIN);
-        let merged: Vec<_> = fused.iter().filter(|f| frame.to_en(LatLon::new(f.lat_deg, f.lon_deg)).norm() < 200.0).collect();
+        let merged: Vec<_> =
+            fused.iter().filter(|f| frame.to_en(LatLon::new(f.lat_deg, f.lon_deg)).norm() < 200.0).collect();
         assert_eq!(merged.len(), 1);
         let again = fuser.fuse(&all);
         let merged2 = again.iter().find(|f| frame.to_en(LatLon::new(f.lat_deg, f.lon_deg)).norm() < 200.0).unwrap();
@@ -555,7 +637,10 @@ fn batch_contract_input() -> (String, Vec<f64>) {
         let t = 10.0 + k as f64;
         times.push(t);
         let q = frame.from_en(Vector2::new(5.0 * k as f64, 0.0));
-        lines.push(serde_json::json!({"time": t, "sensor": "radar-a", "lat": q.lat_deg, "lon": q.lon_deg, "sigma_m": 10.0}).to_string());
+        lines.push(
+            serde_json::json!({"time": t, "sensor": "radar-a", "lat": q.lat_deg, "lon": q.lon_deg, "sigma_m": 10.0})
+                .to_string(),
+        );
     }
     (lines.join("\n") + "\n", times)
 }

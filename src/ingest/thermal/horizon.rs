@@ -36,7 +36,7 @@ impl Default for SeaTopEstimator {
         SeaTopEstimator {
             step_half_px: 6,
             land_min_px: 28,
-            step_fraction: 0.35,
+            step_fraction: 0.1,
             min_step: 4.0,
             steps: Vec::new(),
             candidates: Vec::new(),
@@ -50,7 +50,7 @@ impl SeaTopEstimator {
     /// `strip_means[s * height + y]` is the mean of row `y` over strip `s` (columns
     /// `[s * STRIP_WIDTH_PX, (s + 1) * STRIP_WIDTH_PX)`). `horizon`, when given, is the
     /// calibrated horizon row per column; otherwise the horizon is fitted as a straight line
-    /// through each strip's strongest step. Land below the horizon is marked where two or more
+    /// through each strip's lowest significant step. Land below the horizon is marked where two or more
     /// adjacent strips (or one at the image edge) show a step at least `land_min_px` lower.
     pub fn estimate(
         &mut self,
@@ -68,9 +68,9 @@ impl SeaTopEstimator {
             sea_top.fill(0);
             return;
         }
-        // Per strip: the strongest step and the lowest significant one.
+        // Per strip: the lowest significant step (its significance set by the strongest one).
         self.candidates.clear();
-        let mut strongest = Vec::with_capacity(n_strips);
+        let mut tops = Vec::with_capacity(n_strips);
         for s in 0..n_strips {
             let p = &strip_means[s * height..(s + 1) * height];
             self.steps.clear();
@@ -90,7 +90,17 @@ impl SeaTopEstimator {
                     best = (step, y);
                 }
             }
-            let floor = (best.0 * self.step_fraction).max(self.min_step);
+            // The step's own noise, from the lower half of the strip (sea in any usable view):
+            // a land-to-sea step may be far weaker than the sky-to-land one above it, so
+            // significance is judged against the noise, not only against the strongest step.
+            let mut lower: Vec<f32> = self.steps[height / 2..height - k].to_vec();
+            let noise = if lower.is_empty() {
+                0.0
+            } else {
+                let mid = lower.len() / 2;
+                *lower.select_nth_unstable_by(mid, f32::total_cmp).1
+            };
+            let floor = (best.0 * self.step_fraction).min(8.0 * noise).max(self.min_step).max(4.0 * noise);
             // Lowest local maximum of the step above the floor.
             let mut lowest = None;
             for y in (k..=height - k).rev() {
@@ -101,13 +111,15 @@ impl SeaTopEstimator {
                 }
             }
             let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
-            strongest.push((centre, if best.0 >= self.min_step { Some(best.1 as f32) } else { None }));
+            tops.push((centre, if best.0 >= self.min_step { lowest.map(|y| y as f32) } else { None }));
             self.candidates.push((centre, lowest.map_or(-1.0, |y| y as f32)));
         }
-        // Horizon row per strip centre.
+        // Horizon row per strip centre: a robust line through each strip's lowest significant
+        // step (the top of the sea); strips where a headland or a ship made that step lower are
+        // outliers to the line.
         let line = match horizon {
             Some(_) => None,
-            None => fit_line(&strongest),
+            None => fit_line(&tops),
         };
         let horizon_at = |x: usize| -> f32 {
             match horizon {

@@ -613,7 +613,9 @@ impl HotSpot {
             }
             // The waterline must be on the sea (a cabin may stick up above the horizon).
             let mid = ((x0 + x1) / 2) as usize;
-            if (y1 as usize) < usize::from(self.sea_top[mid.min(self.width - 1)]) {
+            // Blur spreads a shoreline light a pixel or so below the horizon; a hull on the
+            // water reaches at least one row into the sea.
+            if (y1 as usize) <= usize::from(self.sea_top[mid.min(self.width - 1)]) {
                 continue;
             }
             let k = cfg.threshold_sigma;

@@ -50,6 +50,9 @@ pub use nms::Candidate;
 /// Classical proposals, verified by the model.
 pub mod verify;
 pub use verify::{Verified, VerifyConfig};
+/// Which combination runs: classical, cascaded or model alone, picked at start-up.
+pub mod choice;
+pub use choice::{AnyDetector, DetectorKind, VERIFIED_PROPOSER_SIGMA};
 
 /// The model the project trains and ships (`assets/models/MODEL.md`), relative to the repository
 /// root.

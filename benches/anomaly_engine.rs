@@ -1,0 +1,57 @@
+//! Anomaly engine cost: one `Engine::update` over 5 000 tracks (target < 5 ms per update).
+//! Tracks are spread over the Macau approaches, a mix of fast dark craft and slow AIS vessels,
+//! so zone queries, pairing and every rule run; the engine is warmed so memos are populated.
+use criterion::{Criterion, criterion_group, criterion_main};
+use seawarden::anomaly::{AisLog, Engine, EngineConfig, Zones};
+use seawarden::coast::Coast;
+use seawarden::detection::{Identity, SensorKind};
+use seawarden::track::{Track, TrackId, TrackStatus, VesselClass};
+
+fn tracks(n: usize, time_s: f64) -> Vec<Track> {
+    (0..n)
+        .map(|i| {
+            // A deterministic spread over 22.05–22.25 N, 113.52–113.70 E.
+            let (a, b) = ((i * 7919) % 1000, (i * 104_729) % 1000);
+            let fast = i % 3 == 0;
+            Track {
+                id: TrackId(i.to_string()),
+                time_s,
+                lat_deg: 22.05 + 0.0002 * a as f64 + 0.00001 * time_s % 0.001,
+                lon_deg: 113.52 + 0.00018 * b as f64,
+                sog_kn: if fast { 25.0 } else { 1.0 + (i % 5) as f64 },
+                cog_deg: (i * 37 % 360) as f64,
+                cov_en: [[0.0; 4]; 4],
+                status: TrackStatus::Confirmed,
+                sources: vec![SensorKind::Radar],
+                identity: Identity { mmsi: (!fast).then_some(412_000_000 + i as u32), ..Default::default() },
+                class: VesselClass::Unknown,
+                length_m: None,
+                dark: fast,
+                history: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn update_5000(c: &mut Criterion) {
+    let zones = Zones::macau().expect("embedded zones are valid");
+    let mut engine = Engine::new(EngineConfig::default(), zones, Coast::macau());
+    let ais = AisLog::default();
+    let mut out = Vec::new();
+    let mut t = 1_773_252_000.0;
+    for _ in 0..30 {
+        engine.update(t, &tracks(5_000, t), &ais, &mut out);
+        t += 1.0;
+    }
+    let batch = tracks(5_000, t);
+    c.bench_function("anomaly/engine_update_5000_tracks", |b| {
+        b.iter(|| {
+            out.clear();
+            engine.update(t, &batch, &ais, &mut out);
+            out.len()
+        })
+    });
+}
+
+criterion_group!(benches, update_5000);
+criterion_main!(benches);
