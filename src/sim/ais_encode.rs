@@ -381,7 +381,7 @@ mod tests {
             for v in [0u64, 39, 40, 63] {
                 w.put_u(v, 6);
             }
-            assert_eq!(w.armour(), ("0Wpw".to_string(), 0));
+            assert_eq!(w.armour(), ("0W`w".to_string(), 0));
         }
 
         #[test]
