@@ -21,9 +21,12 @@
 #![warn(missing_docs)]
 
 pub mod alert;
+pub mod audit;
 pub mod anomaly;
 pub mod bus;
 pub mod coast;
+#[cfg(feature = "console")]
+pub mod console;
 pub mod detection;
 pub mod geodesy;
 pub mod ingest;

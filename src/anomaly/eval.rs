@@ -55,6 +55,82 @@ pub struct TruthLine {
     pub lon: f64,
 }
 
+/// One sensor (radar/IR) position from measurements.jsonl: what makes a behaviour observable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SensorFix {
+    /// Epoch seconds.
+    pub time: f64,
+    /// Degrees.
+    pub lat: f64,
+    /// Degrees.
+    pub lon: f64,
+    /// 1-σ error, metres.
+    pub sigma_m: f64,
+}
+
+/// The radar/IR fixes of measurement JSONL text (AIS, scan-only and bad lines skipped).
+pub fn sensor_fixes(measurements: &str) -> Vec<SensorFix> {
+    #[derive(Deserialize)]
+    struct L {
+        time: f64,
+        lat: Option<f64>,
+        lon: Option<f64>,
+        sigma_m: Option<f64>,
+        kind: Option<String>,
+        mmsi: Option<u32>,
+    }
+    measurements
+        .lines()
+        .filter_map(|l| serde_json::from_str::<L>(l).ok())
+        .filter(|l| l.mmsi.is_none() && l.kind.as_deref() != Some("ais"))
+        .filter_map(|l| Some(SensorFix { time: l.time, lat: l.lat?, lon: l.lon?, sigma_m: l.sigma_m.unwrap_or(20.0) }))
+        .collect()
+}
+
+/// Truth positions by whole second, for nearest-vessel look-ups.
+struct TruthIndex<'a> {
+    by_sec: HashMap<i64, Vec<&'a TruthLine>>,
+}
+
+impl<'a> TruthIndex<'a> {
+    fn new(truth: &'a [TruthLine]) -> Self {
+        let mut by_sec: HashMap<i64, Vec<&TruthLine>> = HashMap::new();
+        for t in truth {
+            by_sec.entry(t.time.round() as i64).or_default().push(t);
+        }
+        TruthIndex { by_sec }
+    }
+
+    /// The vessel nearest `p` at `time` (±`slack_s` whole seconds), within `max_m`.
+    fn nearest(&self, time: f64, p: LatLon, max_m: f64, slack_s: i64) -> Option<&'a str> {
+        let s = time.round() as i64;
+        (s - slack_s..=s + slack_s)
+            .filter_map(|k| self.by_sec.get(&k))
+            .flat_map(|v| v.iter())
+            .map(|t| (t.id.as_str(), distance_m(p, LatLon::new(t.lat, t.lon))))
+            .filter(|(_, d)| *d <= max_m)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id)
+    }
+}
+
+/// When each vessel was seen by radar or IR: per vessel id, the sorted times of the fixes whose
+/// nearest vessel (within 3 σ, at least 50 m and at most `max_match_m`) it is.
+pub fn seen_times(fixes: &[SensorFix], truth: &[TruthLine], cfg: EvalConfig) -> HashMap<String, Vec<f64>> {
+    let idx = TruthIndex::new(truth);
+    let mut out: HashMap<String, Vec<f64>> = HashMap::new();
+    for f in fixes {
+        let gate = (3.0 * f.sigma_m).clamp(50.0, cfg.max_match_m);
+        if let Some(v) = idx.nearest(f.time, LatLon::new(f.lat, f.lon), gate, 0) {
+            out.entry(v.to_owned()).or_default().push(f.time);
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(f64::total_cmp);
+    }
+    out
+}
+
 /// Matching tolerances.
 #[derive(Debug, Clone, Copy)]
 pub struct EvalConfig {
@@ -64,11 +140,14 @@ pub struct EvalConfig {
     pub lead_s: f64,
     /// … and this late after it ends, seconds.
     pub grace_s: f64,
+    /// A behaviour is observable once the vessel has been seen this many times by radar/IR
+    /// during the episode (a tracker needs a few fixes to confirm a track).
+    pub min_fixes: usize,
 }
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        EvalConfig { max_match_m: 300.0, lead_s: 30.0, grace_s: 120.0 }
+        EvalConfig { max_match_m: 300.0, lead_s: 30.0, grace_s: 120.0, min_fixes: 1 }
     }
 }
 
@@ -79,6 +158,10 @@ pub struct KindScore {
     pub alerts: usize,
     /// Of which true positives.
     pub true_pos: usize,
+    /// Observable episodes of the behaviours this kind targets.
+    pub episodes: usize,
+    /// Of which this kind raised a true-positive alert for.
+    pub recalled: usize,
 }
 
 impl KindScore {
@@ -86,16 +169,27 @@ impl KindScore {
     pub fn precision(&self) -> f64 {
         if self.alerts == 0 { 1.0 } else { self.true_pos as f64 / self.alerts as f64 }
     }
+
+    /// recalled / episodes (1 when there are none).
+    pub fn recall(&self) -> f64 {
+        if self.episodes == 0 { 1.0 } else { self.recalled as f64 / self.episodes as f64 }
+    }
+
+    fn add(self, o: KindScore) -> KindScore {
+        KindScore { alerts: self.alerts + o.alerts, true_pos: self.true_pos + o.true_pos, episodes: self.episodes, recalled: self.recalled }
+    }
 }
 
 /// Recall and time to alert for one behaviour.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BehaviourScore {
-    /// Episodes labelled.
+    /// Episodes labelled and observable.
     pub episodes: usize,
+    /// Episodes labelled but never seen by radar/IR (not scored).
+    pub unobservable: usize,
     /// Episodes hit by a true-positive alert.
     pub recalled: usize,
-    /// Time to first true-positive alert per recalled episode, seconds.
+    /// Time from observable to first true-positive alert per recalled episode, seconds.
     pub time_to_alert_s: Vec<f64>,
 }
 
@@ -104,6 +198,38 @@ impl BehaviourScore {
     pub fn recall(&self) -> f64 {
         if self.episodes == 0 { 1.0 } else { self.recalled as f64 / self.episodes as f64 }
     }
+}
+
+/// How one labelled episode was scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodeResult {
+    /// Vessel id.
+    pub vessel: String,
+    /// Behaviour label.
+    pub behaviour: String,
+    /// Label start, epoch seconds.
+    pub start: f64,
+    /// Label end, epoch seconds.
+    pub end: f64,
+    /// When it became observable (`None`: never seen; then not scored).
+    pub observable: Option<f64>,
+    /// First true-positive alert: time and kind.
+    pub first_alert: Option<(f64, AlertKind)>,
+}
+
+/// How one alert (its first line) was scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertResult {
+    /// Alert id.
+    pub id: String,
+    /// Kind.
+    pub kind: AlertKind,
+    /// First line's time.
+    pub time: f64,
+    /// The vessel it was attributed to, if any.
+    pub vessel: Option<String>,
+    /// Whether it hit an episode it targets.
+    pub true_pos: bool,
 }
 
 /// The whole score.
@@ -115,20 +241,47 @@ pub struct Score {
     pub behaviours: BTreeMap<String, BehaviourScore>,
     /// Alerts that are not true positives.
     pub false_alerts: usize,
+    /// Every labelled episode.
+    pub episodes: Vec<EpisodeResult>,
+    /// Every alert.
+    pub alerts: Vec<AlertResult>,
 }
 
 impl Score {
-    /// All kinds together.
+    /// All kinds together (precision only).
     pub fn overall(&self) -> KindScore {
-        self.kinds.values().fold(KindScore::default(), |a, k| KindScore { alerts: a.alerts + k.alerts, true_pos: a.true_pos + k.true_pos })
+        self.kinds.values().fold(KindScore::default(), |a, k| a.add(*k))
     }
 
-    /// The enforcement kinds that target smuggling, together.
+    /// The enforcement kinds that target smuggling, together; recall is over smuggling episodes.
     pub fn smuggling(&self) -> KindScore {
-        self.kinds
+        let mut k = self
+            .kinds
             .iter()
             .filter(|(k, _)| AlertKind::ALL.iter().any(|a| a.as_str() == **k && targets(*a) == ["smuggling"]))
-            .fold(KindScore::default(), |a, (_, k)| KindScore { alerts: a.alerts + k.alerts, true_pos: a.true_pos + k.true_pos })
+            .fold(KindScore::default(), |a, (_, k)| a.add(*k));
+        if let Some(b) = self.behaviours.get("smuggling") {
+            (k.episodes, k.recalled) = (b.episodes, b.recalled);
+        }
+        k
+    }
+
+    /// Merge another scenario's score into this one.
+    pub fn merge(&mut self, o: Score) {
+        for (k, v) in o.kinds {
+            let e = self.kinds.entry(k).or_default();
+            *e = KindScore { alerts: e.alerts + v.alerts, true_pos: e.true_pos + v.true_pos, episodes: e.episodes + v.episodes, recalled: e.recalled + v.recalled };
+        }
+        for (b, v) in o.behaviours {
+            let e = self.behaviours.entry(b).or_default();
+            e.episodes += v.episodes;
+            e.unobservable += v.unobservable;
+            e.recalled += v.recalled;
+            e.time_to_alert_s.extend(v.time_to_alert_s);
+        }
+        self.false_alerts += o.false_alerts;
+        self.episodes.extend(o.episodes);
+        self.alerts.extend(o.alerts);
     }
 }
 
@@ -143,24 +296,12 @@ pub fn quantile(v: &[f64], q: f64) -> Option<f64> {
     Some(s[i])
 }
 
-/// Score `alerts` (all lines; the first per id counts) against episodes and truth.
-pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], cfg: EvalConfig) -> Score {
-    // Truth by whole second.
-    let mut by_sec: HashMap<i64, Vec<&TruthLine>> = HashMap::new();
-    for t in truth {
-        by_sec.entry(t.time.round() as i64).or_default().push(t);
-    }
-    let vessel_at = |time: f64, p: LatLon| -> Option<&str> {
-        let s = time.round() as i64;
-        [s, s - 1, s + 1, s - 2, s + 2]
-            .iter()
-            .filter_map(|k| by_sec.get(k))
-            .flat_map(|v| v.iter())
-            .map(|t| (t.id.as_str(), distance_m(p, LatLon::new(t.lat, t.lon))))
-            .filter(|(_, d)| *d <= cfg.max_match_m)
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(id, _)| id)
-    };
+/// Score `alerts` (all lines; the first per id counts) against episodes and truth. `seen` (from
+/// [`seen_times`]) makes time to alert run from when the behaviour is first observable: the
+/// `min_fixes`-th radar/IR fix of the vessel within the episode; episodes never seen are not
+/// scored. Without `seen`, the label's start is taken as observable.
+pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], seen: Option<&HashMap<String, Vec<f64>>>, cfg: EvalConfig) -> Score {
+    let idx = TruthIndex::new(truth);
     let mut sc = Score::default();
     for k in AlertKind::ALL {
         for b in targets(k) {
@@ -168,32 +309,40 @@ pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], c
         }
     }
     for e in episodes {
-        if let Some(b) = sc.behaviours.get_mut(&e.behaviour) {
-            b.episodes += 1;
-        }
+        let observable = match seen {
+            None => Some(e.start),
+            Some(seen) => seen.get(&e.vessel).and_then(|ts| {
+                let i = ts.partition_point(|t| *t < e.start);
+                ts.get(i + cfg.min_fixes.max(1) - 1).copied().filter(|t| *t <= e.end)
+            }),
+        };
+        sc.episodes.push(EpisodeResult { vessel: e.vessel.clone(), behaviour: e.behaviour.clone(), start: e.start, end: e.end, observable, first_alert: None });
     }
-    let mut first_hit: HashMap<usize, f64> = HashMap::new();
-    let mut seen = HashSet::new();
+    let mut seen_ids = HashSet::new();
+    // Per kind, the episodes it hit.
+    let mut hit_by_kind: HashMap<AlertKind, HashSet<usize>> = HashMap::new();
     for a in alerts {
-        if !seen.insert(a.id.clone()) {
+        if !seen_ids.insert(a.id.clone()) {
             continue;
         }
         let ks = sc.kinds.entry(a.kind.as_str()).or_default();
         ks.alerts += 1;
-        let Some(v) = vessel_at(a.time, LatLon::new(a.lat, a.lon)) else {
-            sc.false_alerts += 1;
-            continue;
-        };
+        let v = idx.nearest(a.time, LatLon::new(a.lat, a.lon), cfg.max_match_m, 2);
         let mut tp = false;
-        for (i, e) in episodes.iter().enumerate() {
-            if e.vessel == v
-                && targets(a.kind).contains(&e.behaviour.as_str())
-                && a.time >= e.start - cfg.lead_s
-                && a.time <= e.end + cfg.grace_s
-            {
-                tp = true;
-                let f = first_hit.entry(i).or_insert(a.time);
-                *f = f.min(a.time);
+        if let Some(v) = v {
+            for (i, e) in episodes.iter().enumerate() {
+                if e.vessel == v
+                    && targets(a.kind).contains(&e.behaviour.as_str())
+                    && a.time >= e.start - cfg.lead_s
+                    && a.time <= e.end + cfg.grace_s
+                {
+                    tp = true;
+                    hit_by_kind.entry(a.kind).or_default().insert(i);
+                    let r = &mut sc.episodes[i];
+                    if r.first_alert.is_none_or(|(t, _)| a.time < t) {
+                        r.first_alert = Some((a.time, a.kind));
+                    }
+                }
             }
         }
         if tp {
@@ -201,12 +350,27 @@ pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], c
         } else {
             sc.false_alerts += 1;
         }
+        sc.alerts.push(AlertResult { id: a.id.0.clone(), kind: a.kind, time: a.time, vessel: v.map(str::to_owned), true_pos: tp });
     }
-    for (i, t) in first_hit {
-        let e = &episodes[i];
-        if let Some(b) = sc.behaviours.get_mut(&e.behaviour) {
+    for (i, r) in sc.episodes.iter().enumerate() {
+        let Some(b) = sc.behaviours.get_mut(&r.behaviour) else { continue };
+        let Some(obs) = r.observable else {
+            b.unobservable += 1;
+            continue;
+        };
+        b.episodes += 1;
+        for k in AlertKind::ALL {
+            if targets(k).contains(&r.behaviour.as_str()) {
+                let ks = sc.kinds.entry(k.as_str()).or_default();
+                ks.episodes += 1;
+                if hit_by_kind.get(&k).is_some_and(|h| h.contains(&i)) {
+                    ks.recalled += 1;
+                }
+            }
+        }
+        if let Some((t, _)) = r.first_alert {
             b.recalled += 1;
-            b.time_to_alert_s.push((t - e.start).max(0.0));
+            b.time_to_alert_s.push((t - obs).max(0.0));
         }
     }
     sc
@@ -257,9 +421,9 @@ mod tests {
                 alert("b", AlertKind::NightFastCraft, 110.0, 22.10),
                 alert("c", AlertKind::DarkTarget, 120.0, 22.20), // v3 is not smuggling
             ];
-            let s = score(&alerts, &episodes, &truth, EvalConfig::default());
-            assert_eq!(s.kinds["dark_target"], KindScore { alerts: 2, true_pos: 1 });
-            assert_eq!(s.smuggling(), KindScore { alerts: 3, true_pos: 2 });
+            let s = score(&alerts, &episodes, &truth, None, EvalConfig::default());
+            assert_eq!(s.kinds["dark_target"], KindScore { alerts: 2, true_pos: 1, episodes: 2, recalled: 1 });
+            assert_eq!(s.smuggling(), KindScore { alerts: 3, true_pos: 2, episodes: 2, recalled: 1 });
             let b = &s.behaviours["smuggling"];
             assert_eq!((b.episodes, b.recalled), (2, 1));
             assert_eq!(b.time_to_alert_s, vec![10.0]);

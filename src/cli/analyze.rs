@@ -29,7 +29,8 @@ pub struct Args {
     /// Tracker configuration (TOML), as for `seawarden track`.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Site id hashed into alert ids.
+    /// Site id: scopes track ids and is hashed into alert ids. Give the node's site to get the
+    /// ids that node raises for the same input.
     #[arg(long, default_value = "")]
     site: String,
 }
@@ -53,19 +54,23 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let out = File::create(&args.output).with_context(|| format!("writing {}", args.output.display()))?;
-    let mut engine = Engine::new(EngineConfig { site: args.site.clone(), ..Default::default() }, zones, Coast::macau());
+    let engine = Engine::new(EngineConfig { site: args.site.clone(), ..Default::default() }, zones, Coast::macau());
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message("analyzing");
     let stats = run_analyze(
         &meas,
         ais.as_mut().map(|r| r as &mut dyn std::io::BufRead),
         &tracker,
-        &mut engine,
+        engine,
         BufWriter::new(out),
+        |n| bar.set_message(format!("{n} lines")),
     )
     .with_context(|| format!("analyzing {}", args.input.display()))?;
+    bar.finish_and_clear();
     tracing::info!(?stats, "analyze done");
     eprintln!(
-        "analyze: {} updates, {} track lines, {} AIS reports, {} alert lines",
-        stats.updates, stats.track_lines, stats.ais_reports, stats.alert_lines
+        "analyze: {} lines ({} bad), {} scans, {} AIS reports ({} from NMEA), {} detections refused, {} alert lines",
+        stats.lines, stats.bad_lines, stats.updates, stats.ais_reports, stats.nmea_reports, stats.refused, stats.alert_lines
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod analyze;
+pub mod audit;
 pub mod bench;
 pub mod calibrate;
 pub mod broker;
@@ -54,6 +55,7 @@ enum Command {
     Certs(certs::Args),
     Mission(mission::Args),
     Patrol(patrol::Args),
+    Audit(audit::Args),
 }
 
 /// Dispatch to the subcommand.
@@ -75,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Certs(args) => certs::run(&args),
         Command::Mission(args) => mission::run(&args),
         Command::Patrol(args) => patrol::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }
 

@@ -322,12 +322,40 @@ mod tests {
         use super::*;
 
         #[test]
-        fn outer_harbour_to_cheoc_van_goes_round_taipa_and_coloane() {
-            let from = LatLon::new(22.19, 113.57);
+        fn outer_harbour_to_cheoc_van_takes_the_cotai_hengqin_channel() {
+            // In the Outer Harbour basin south of the ferry terminal (22.19 N 113.57 E, used
+            // before, is on the NAPE reclamation's seawall in the OSM 2024 polygons: land).
+            // The straight line crosses Taipa and Cotai; the shortest water way is not round
+            // Taipa and Coloane (as this test once expected) but down the Cotai–Hengqin
+            // (Shizimen) channel, which is water and which the default margin keeps open.
+            let from = LatLon::new(22.192, 113.561);
             let to = LatLon::new(22.10, 113.556);
             let r = check(from, to);
             assert!(r.len() > 2 && r.len() < 20, "{} waypoints", r.len());
-            assert!(length_m(&r) > 1.2 * distance_m(from, to));
+            let in_channel = |p: &LatLon| (22.11..22.15).contains(&p.lat_deg) && (113.545..113.552).contains(&p.lon_deg);
+            assert!(r.iter().any(in_channel), "goes down the channel west of Cotai: {r:?}");
+            assert!(length_m(&r) < 1.2 * distance_m(from, to), "not round Coloane: {} m", length_m(&r));
+        }
+
+        #[test]
+        fn outer_harbour_to_hac_sa_goes_round_taipa_and_the_airport() {
+            // East of the Cotai strip there is no channel through: the airport island and Taipa
+            // are one polygon, so the route goes round their east side.
+            let from = LatLon::new(22.192, 113.561);
+            let to = LatLon::new(22.115, 113.585);
+            let r = check(from, to);
+            assert!(length_m(&r) > 1.1 * distance_m(from, to), "{} m", length_m(&r));
+        }
+
+        #[test]
+        fn the_zone_a_channel_is_open() {
+            // The ~150 m channel between the peninsula (NAPE) and New Urban Zone A: one usable
+            // cell wide at the default 50 m cells and 60 m margin, but connected. Round Zone A
+            // would be about 1.6 times as long.
+            let from = LatLon::new(22.1915, 113.5715);
+            let to = LatLon::new(22.216, 113.572);
+            let r = check(from, to);
+            assert!(length_m(&r) < 1.1 * distance_m(from, to), "{} m: {r:?}", length_m(&r));
         }
 
         #[test]
@@ -338,7 +366,9 @@ mod tests {
 
         #[test]
         fn cotai_channel_to_the_airport_east_side() {
-            check(LatLon::new(22.135, 113.5465), LatLon::new(22.15, 113.605));
+            // Mid-channel between Cotai and Hengqin (the channel is ~400 m wide here, from about
+            // 113.548 E to 113.5515 E; 113.5465 E, used before, is 90 m inland on Hengqin).
+            check(LatLon::new(22.135, 113.5495), LatLon::new(22.15, 113.605));
         }
 
         #[test]

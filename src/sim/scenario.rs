@@ -34,8 +34,18 @@ pub struct Scenario {
 }
 
 /// All scenario names, in the order `--list` shows them.
-pub const NAMES: [&str; 8] =
-    ["quiet-day", "busy-harbour", "night-smuggling", "rendezvous", "drifting-boat", "crossing", "manoeuvring", "stress-2000"];
+pub const NAMES: [&str; 10] = [
+    "quiet-day",
+    "busy-harbour",
+    "night-smuggling",
+    "rendezvous",
+    "drifting-boat",
+    "crossing",
+    "manoeuvring",
+    "stress-2000",
+    "smuggling-wave",
+    "dusk-harbour",
+];
 
 impl Scenario {
     /// The scenario called `name`, with its defaults.
@@ -72,6 +82,10 @@ impl Scenario {
                 ais_drop_p: 0.08,
                 ..s("stress-2000", "about 2 000 vessels spread over the waters and approaches (throughput)", 8, 3.0, 1_773_471_600.0)
             },
+            // 2026-03-13T18:30:00Z = 02:30 local.
+            "smuggling-wave" => s("smuggling-wave", "ten night runs to ten hotspots among dark fishing boats, ferries and cargo (anomaly evaluation)", 9, 25.0, 1_773_426_600.0),
+            // 2026-03-10T10:05:00Z = 18:05 local, sunset about 18:25: benign look-alikes only.
+            "dusk-harbour" => s("dusk-harbour", "benign look-alikes at dusk: pleasure craft heading home, fast ferries near shore, fishing boats loitering", 10, 30.0, 1_773_137_100.0),
             _ => return None,
         })
     }
@@ -96,6 +110,8 @@ impl Scenario {
             "crossing" => crossing(&mut b)?,
             "manoeuvring" => manoeuvring(&mut b)?,
             "stress-2000" => stress(&mut b, 2_000)?,
+            "smuggling-wave" => smuggling_wave(&mut b)?,
+            "dusk-harbour" => dusk_harbour(&mut b)?,
             other => return Err(SimError::UnknownScenario(other.to_owned())),
         }
         Ok(b.plans)
@@ -307,6 +323,25 @@ fn bearing(a: [f64; 2], b: [f64; 2]) -> f64 {
     (b[0] - a[0]).atan2(b[1] - a[1]).to_degrees().rem_euclid(360.0)
 }
 
+/// The last `len_m` metres of a path (the whole path if it is shorter), for a vessel that is
+/// already part-way along it when the scenario starts.
+fn last_stretch(path: &[[f64; 2]], len_m: f64) -> Vec<[f64; 2]> {
+    let mut left = len_m;
+    for i in (1..path.len()).rev() {
+        let (a, b) = (path[i - 1], path[i]);
+        let d = dist(a, b);
+        if d >= left {
+            let f = if d > 0.0 { left / d } else { 0.0 };
+            let start = [b[0] + (a[0] - b[0]) * f, b[1] + (a[1] - b[1]) * f];
+            let mut out = vec![start];
+            out.extend_from_slice(&path[i..]);
+            return out;
+        }
+        left -= d;
+    }
+    path.to_vec()
+}
+
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (b[0] - a[0]).hypot(b[1] - a[1])
 }
@@ -395,7 +430,10 @@ fn rendezvous(b: &mut Builder) -> Result<(), SimError> {
     let meet_xy = b.xy(meet);
     let hold_until = 300.0 + 330.0;
     // The mother boat: a fishing boat with AIS on, from the south-east.
-    let mother_path = b.route(SEA_SOUTH_EAST, meet)?;
+    // It is already under way when the scenario starts: the last stretch of its route that it
+    // covers by t = 280 s at 10 kn (from SEA_SOUTH_EAST the whole way is ~7 km, which even at
+    // 12 kn took until after `hold_until`, so the mother never held and had no episode).
+    let mother_path = last_stretch(&b.route(SEA_SOUTH_EAST, meet)?, kn(10.0) * 280.0);
     let mother_out = b.route(meet, LatLon::new(22.056, 113.62))?;
     let mother_start = mother_path[0];
     let mother_len: f64 = mother_path.windows(2).map(|w| dist(w[0], w[1])).sum();
@@ -522,6 +560,66 @@ fn manoeuvring(b: &mut Builder) -> Result<(), SimError> {
         );
     }
     b.ferry(0.0, OUTER_HARBOUR, HK_GATE, Some(80.0), "TURBOJET CAPRICORN")?;
+    Ok(())
+}
+
+/// Ten smuggling runs, one to each of ten hotspots, among legitimate night traffic that looks
+/// like them in parts: dark fishing boats loitering, fast ferries, cargo, ships at anchor.
+fn smuggling_wave(b: &mut Builder) -> Result<(), SimError> {
+    let runs = [
+        (20.0, SEA_SOUTH_EAST, "cheoc-van"),
+        (60.0, HENGQIN_SOUTH, "coloane-village-west"),
+        (100.0, SEA_EAST, "hac-sa-long-chao-kok"),
+        (150.0, HENGQIN_CHANNEL, "cotai-west-channel"),
+        (200.0, WANZAI, "sai-van-bridge"),
+        (260.0, SEA_EAST, "pac-on-taipa-north"),
+        (320.0, GONGBEI_SHORE, "zone-a-channel"),
+        (380.0, SEA_SOUTH_EAST, "ka-ho"),
+        (450.0, WANZAI, "inner-harbour-wanzai"),
+        (520.0, SEA_EAST, "airport-east-perimeter"),
+    ];
+    for (t, origin, hotspot) in runs {
+        b.smuggler(t, origin, hotspot)?;
+    }
+    b.fishing(FISHING_GROUNDS[0], None, "")?;
+    b.fishing(FISHING_GROUNDS[1], Some(AisClass::B), "AO YU 23")?;
+    b.fishing(FISHING_GROUNDS[2], None, "")?;
+    b.fishing(FISHING_GROUNDS[3], Some(AisClass::A), "YUE XIANG YU 1")?;
+    b.fishing(FISHING_GROUNDS[4], None, "")?;
+    b.anchored(ANCHORAGE, "EVER PROSPER")?;
+    b.anchored(ANCHORAGE, "GLORY STAR")?;
+    b.cargo(0.0, CARGO_SOUTH, CARGO_NORTH_EAST, 20.0, "OCEAN PEARL")?;
+    b.cargo(400.0, CARGO_EAST, CARGO_SOUTH, 185.0, "HAI XING 8")?;
+    b.ferry(120.0, OUTER_HARBOUR, HK_GATE, Some(80.0), "TURBOJET NIGHT")?;
+    b.ferry(600.0, HK_GATE, TAIPA_FERRY, None, "COTAI NIGHT 2")?;
+    Ok(())
+}
+
+/// Benign look-alikes around sunset: pleasure craft (half without AIS) running home past the
+/// shore, fast ferries close to the shore, fishing boats (some without AIS) loitering.
+fn dusk_harbour(b: &mut Builder) -> Result<(), SimError> {
+    let routes = [
+        (OPEN_EAST, HAC_SA_OFFSHORE),
+        (COLOANE_SOUTH, TAIPA_FERRY),
+        (EAST_LANE, HAC_SA_OFFSHORE),
+        (HAC_SA_OFFSHORE, OUTER_HARBOUR),
+        (OPEN_EAST, COLOANE_SOUTH),
+        (EAST_LANE, TAIPA_FERRY),
+    ];
+    for (k, (from, to)) in routes.into_iter().enumerate() {
+        let ais = if k % 2 == 0 { None } else { Some(AisClass::B) };
+        b.pleasure(k as f64 * 240.0 + 30.0, from, to, ais, &format!("DUSK {}", k + 1))?;
+    }
+    b.ferry(0.0, OUTER_HARBOUR, HK_GATE, Some(80.0), "TURBOJET DUSK")?;
+    b.ferry(300.0, HK_GATE, TAIPA_FERRY, None, "COTAI DUSK 2")?;
+    b.ferry(700.0, TAIPA_FERRY, SHENZHEN_GATE, Some(30.0), "SHUN SHUI DUSK")?;
+    b.ferry(1_100.0, EAST_LANE, OUTER_HARBOUR, None, "FIRST FERRY DUSK")?;
+    b.fishing(FISHING_GROUNDS[0], None, "")?;
+    b.fishing(FISHING_GROUNDS[1], Some(AisClass::B), "AO YU 23")?;
+    b.fishing(FISHING_GROUNDS[3], None, "")?;
+    b.fishing(FISHING_GROUNDS[4], Some(AisClass::A), "AO YU 7")?;
+    b.anchored(ANCHORAGE, "EVER PROSPER")?;
+    b.cargo(200.0, CARGO_EAST, CARGO_SOUTH, 185.0, "HAI XING 8")?;
     Ok(())
 }
 

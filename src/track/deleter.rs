@@ -51,6 +51,12 @@ impl Deleter for ScoreOrCoast {
             return true;
         }
         let silent_s = now_s - t.last_update_s;
+        // A vessel whose transponder reported within the AIS timeout is there: its track coasts
+        // to the next report rather than being dropped and restarted under a new id.
+        let ais_fresh = now_s - t.last_ais_s <= self.cfg.ais_timeout_s;
+        if ais_fresh && t.is_confirmed() {
+            return false;
+        }
         let coast_limit = if t.sources.ais_only() { self.cfg.ais_timeout_s } else { self.cfg.max_coast_s };
         if !t.is_confirmed() {
             return t.score < self.cfg.tentative_llr || silent_s > self.cfg.tentative_max_coast_s.min(coast_limit);

@@ -49,6 +49,44 @@ impl Sources {
     }
 }
 
+/// How many sensors' detection records a track keeps (the sensors that saw it most recently).
+pub const SENSOR_SLOTS: usize = 4;
+/// Forgetting factor of the per-sensor detection record, per opportunity: about the last 30
+/// scans of a sensor count.
+const PD_FORGET: f32 = 0.97;
+/// Weight (in scans) of the prior detection probability in a track's per-sensor estimate.
+const PD_PRIOR_WEIGHT: f32 = 3.0;
+/// Bounds of a track's per-sensor detection probability estimate.
+const PD_MIN: f32 = 0.02;
+const PD_MAX: f32 = 0.95;
+
+/// One sensor's detection record of one track: exponentially forgotten hits and opportunities.
+///
+/// Why: a 3 Hz IR camera that sees a distant boat on one frame in ten must not charge the full
+/// `ln(1 − Pd)` of a good radar for every frame it misses, or the track is deleted between two
+/// detections and restarted under a new id (fragmentation). The miss cost follows what this
+/// sensor has actually achieved on this track.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SensorPd {
+    /// Sensor id (`u16::MAX`: empty slot).
+    pub sensor: u16,
+    /// Forgotten count of detections.
+    pub hits: f32,
+    /// Forgotten count of opportunities (scans covering the track).
+    pub opportunities: f32,
+}
+
+impl SensorPd {
+    const EMPTY: SensorPd = SensorPd { sensor: u16::MAX, hits: 0.0, opportunities: 0.0 };
+
+    /// Detection probability estimate, shrunk towards `prior`.
+    #[inline]
+    pub fn pd(&self, prior: f64) -> f64 {
+        let p = (self.hits + PD_PRIOR_WEIGHT * prior as f32) / (self.opportunities + PD_PRIOR_WEIGHT);
+        p.clamp(PD_MIN, PD_MAX) as f64
+    }
+}
+
 /// One track inside the tracker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrackState {
@@ -85,6 +123,10 @@ pub struct TrackState {
     pub sensors_seen: u64,
     /// MMSI carried over from associated AIS.
     pub mmsi: Option<u32>,
+    /// Time of the latest AIS report that updated it, s (−∞: none).
+    pub last_ais_s: f64,
+    /// Per-sensor detection records (see [`SensorPd`]).
+    pub sensor_pd: [SensorPd; SENSOR_SLOTS],
     /// Ring buffer of `(time_s, e_m, n_m)` at updates.
     pub history: [(f64, f32, f32); HISTORY_LEN],
     /// Number of valid entries in `history`.
@@ -113,12 +155,52 @@ impl TrackState {
             sources: Sources::of(kind),
             sensors_seen: 1 << (sensor % 64),
             mmsi,
+            last_ais_s: if kind == SensorKind::Ais { time_s } else { f64::NEG_INFINITY },
+            sensor_pd: [SensorPd::EMPTY; SENSOR_SLOTS],
             history: [(0.0, 0.0, 0.0); HISTORY_LEN],
             history_len: 0,
             history_head: 0,
         };
+        if kind != SensorKind::Ais {
+            t.sensor_pd[0] = SensorPd { sensor, hits: 1.0, opportunities: 1.0 };
+        }
         t.push_history();
         t
+    }
+
+    /// The slot of `sensor`'s detection record, if the track keeps one.
+    #[inline]
+    fn pd_slot(&self, sensor: u16) -> Option<usize> {
+        self.sensor_pd.iter().position(|s| s.sensor == sensor)
+    }
+
+    /// Count one scan of `sensor` covering this track, detected or not; a sensor without a slot
+    /// takes the one with the fewest opportunities.
+    pub fn record_opportunity(&mut self, sensor: u16, detected: bool) {
+        let k = match self.pd_slot(sensor) {
+            Some(k) => k,
+            None => {
+                let k = (0..SENSOR_SLOTS)
+                    .min_by(|&a, &b| self.sensor_pd[a].opportunities.total_cmp(&self.sensor_pd[b].opportunities))
+                    .unwrap_or(0);
+                self.sensor_pd[k] = SensorPd { sensor, hits: 0.0, opportunities: 0.0 };
+                k
+            }
+        };
+        let s = &mut self.sensor_pd[k];
+        s.hits = s.hits * PD_FORGET + if detected { 1.0 } else { 0.0 };
+        s.opportunities = s.opportunities * PD_FORGET + 1.0;
+    }
+
+    /// Score increment of a miss by `sensor`, `ln(1 − Pd)` with this track's own estimate of that
+    /// sensor's Pd (`prior` when it keeps no record).
+    #[inline]
+    pub fn miss_llr(&self, sensor: u16, prior: f64) -> f64 {
+        let pd = match self.pd_slot(sensor) {
+            Some(k) => self.sensor_pd[k].pd(prior),
+            None => prior,
+        };
+        (1.0 - pd).ln()
     }
 
     /// The combined (moment-matched) estimate.
@@ -158,6 +240,9 @@ impl TrackState {
         self.last_update_s = self.time_s;
         self.sources.insert(kind);
         self.sensors_seen |= 1 << (sensor % 64);
+        if kind == SensorKind::Ais {
+            self.last_ais_s = self.last_ais_s.max(self.time_s);
+        }
         if self.mmsi.is_none() {
             self.mmsi = mmsi;
         }

@@ -27,6 +27,13 @@ use crate::geodesy::Enu;
 
 /// A sensor's coverage is learned as the bounding box of its detections, grown by this, m.
 const COVERAGE_MARGIN_M: f64 = 500.0;
+/// Chi-square (2 dof, 99 %) gate inside which a detection no track claimed is taken for a
+/// stray plot of a confirmed track (split plot, multipath, wake) and starts no track.
+const BIRTH_GATE_D2: f64 = 9.21;
+/// Only confirmed tracks localised to this 1-σ (m) suppress births near them, and only
+/// detections localised to this 1-σ are suppressed (an IR bearing with a horizon range may be
+/// another vessel on the same line of sight).
+const BIRTH_SUPPRESS_SIGMA_M: f64 = 200.0;
 
 /// Counters over the tracker's lifetime.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,6 +54,10 @@ pub struct TrackerStats {
     pub deleted: u64,
     /// Duplicate tracks merged into another track.
     pub merged: u64,
+    /// Detections that started no track because they lay inside a confirmed track's gate.
+    pub births_suppressed: u64,
+    /// Tracks started from AIS that took back the id of a deleted track with the same MMSI.
+    pub ids_restored: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +94,17 @@ pub struct Tracker<P, U, A, I, D> {
     merge_gate: f64,
     merge_grid: Grid,
     merge_gone: Vec<bool>,
+    /// Prior detection probability of radar and IR (a track's own per-sensor estimate is
+    /// shrunk towards it).
+    pd_prior: f64,
+    birth_grid: Grid,
+    /// Per detection of the current scan: inside a confirmed track's gate.
+    suppressed: Vec<bool>,
+    /// MMSI → (id, deletion time) of deleted tracks, so a vessel's next AIS report restores its
+    /// id instead of starting a new one.
+    retired: std::collections::HashMap<u32, (u64, f64)>,
+    /// How long a retired id may be restored, s.
+    id_memory_s: f64,
 }
 
 /// The configured tracker: CV or IMM, (E)KF updates, GNN, track-score confirmation and deletion.
@@ -114,6 +136,8 @@ impl DefaultTracker {
             frame,
         );
         t.miss_llr = (1.0 - cfg.association.detection_probability).ln();
+        t.pd_prior = cfg.association.detection_probability;
+        t.id_memory_s = cfg.delete.ais_timeout_s;
         t.set_merge(&cfg.merge);
         t.site = cfg.site.clone();
         t.max_lag_s = cfg.oosm.max_lag_s;
@@ -149,6 +173,11 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
             merge_gate: chi2_quantile(4, MergeConfig::default().gate_probability),
             merge_grid: Grid::default(),
             merge_gone: Vec::new(),
+            pd_prior: 0.9,
+            birth_grid: Grid::default(),
+            suppressed: Vec::new(),
+            retired: std::collections::HashMap::new(),
+            id_memory_s: 180.0,
         }
     }
 
@@ -230,6 +259,9 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                         Some(f) => {
                             t.filter = f;
                             t.record_hit(m.kind, scan.sensor, m.mmsi, true, self.miss_llr - cost);
+                            if scan.kind != SensorKind::Ais {
+                                t.record_opportunity(scan.sensor, true);
+                            }
                             self.used[det as usize] = true;
                             true
                         }
@@ -248,27 +280,103 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                 let covered = seen_by_it
                     && coverage.is_some_and(|(lo, hi)| p.x >= lo.x && p.y >= lo.y && p.x <= hi.x && p.y <= hi.y);
                 if scan.kind != SensorKind::Ais && covered {
-                    t.record_miss(self.miss_llr);
+                    // The miss costs what this sensor's record on this track says it is worth.
+                    t.record_miss(t.miss_llr(scan.sensor, self.pd_prior));
+                    t.record_opportunity(scan.sensor, false);
                 }
             }
             self.initiator.review(t);
         }
+        self.mark_suppressed_births(scan);
         // Merge duplicates.
         self.stats.merged += self.merge_duplicates() as u64;
-        // Delete.
+        // Delete, remembering the ids of vessels known by MMSI.
+        for t in &self.tracks {
+            if let Some(mmsi) = t.mmsi {
+                if self.deleter.should_delete(t, scan.time_s) {
+                    self.retired.insert(mmsi, (t.id, scan.time_s));
+                }
+            }
+        }
         self.stats.deleted += self.deleter.delete_tracks(&mut self.tracks, scan.time_s) as u64;
         // Initiate.
         for (j, m) in scan.measurements.iter().enumerate() {
             if self.used[j] {
                 continue;
             }
-            if let Some(t) = self.initiator.initiate(m, scan.time_s, scan.sensor, self.next_id) {
-                self.next_id += 1;
+            if self.suppressed[j] {
+                self.stats.births_suppressed += 1;
+                continue;
+            }
+            let restored = self.restorable_id(m.mmsi, scan.time_s);
+            let id = restored.unwrap_or(self.next_id);
+            if let Some(t) = self.initiator.initiate(m, scan.time_s, scan.sensor, id) {
+                if restored.is_some() {
+                    self.stats.ids_restored += 1;
+                    if let Some(mmsi) = m.mmsi {
+                        self.retired.remove(&mmsi);
+                    }
+                } else {
+                    self.next_id += 1;
+                }
                 self.stats.started += 1;
                 self.tracks.push(t);
             }
         }
+        if self.retired.len() > 4096 {
+            let (now, keep) = (scan.time_s, self.id_memory_s);
+            self.retired.retain(|_, (_, t)| now - *t <= keep);
+        }
         &self.tracks
+    }
+
+    /// The id of a recently deleted track of vessel `mmsi`, if no live track holds that MMSI.
+    fn restorable_id(&self, mmsi: Option<u32>, now_s: f64) -> Option<u64> {
+        let mmsi = mmsi?;
+        let &(id, gone_s) = self.retired.get(&mmsi)?;
+        if now_s - gone_s > self.id_memory_s || self.tracks.iter().any(|t| t.mmsi == Some(mmsi) || t.id == id) {
+            return None;
+        }
+        Some(id)
+    }
+
+    /// Flag the detections of `scan` that no track claimed but that lie inside a well-localised
+    /// confirmed track's gate (at its prediction): they are extra plots of a vessel already
+    /// tracked, and starting tracks on them grows duplicates that steal the vessel's detections.
+    /// AIS reports are never suppressed (a different MMSI is a different vessel).
+    fn mark_suppressed_births(&mut self, scan: &Scan) {
+        let nd = scan.measurements.len();
+        self.suppressed.clear();
+        self.suppressed.resize(nd, false);
+        if scan.kind == SensorKind::Ais || !self.used.iter().any(|u| !u) {
+            return;
+        }
+        let lim = BIRTH_SUPPRESS_SIGMA_M.powi(2);
+        let (tracks, combined) = (&self.tracks, &self.combined);
+        let ok = |i: usize| tracks[i].is_confirmed() && max_eigenvalue(&combined[i].pos_cov()) <= lim;
+        self.birth_grid.build((0..tracks.len()).filter(|&i| ok(i)).map(|i| (i as u32, combined[i].pos())), 500.0);
+        for (j, m) in scan.measurements.iter().enumerate() {
+            if self.used[j] || !m.localised {
+                continue;
+            }
+            let lm = max_eigenvalue(&m.approx_cov);
+            if !(lm <= lim) {
+                continue;
+            }
+            let r = (BIRTH_GATE_D2 * (lim + lm)).sqrt();
+            let mut hit = false;
+            self.birth_grid.query(m.approx_en, r, |i| {
+                if hit {
+                    return;
+                }
+                let g = &combined[i as usize];
+                let d = m.approx_en - g.pos();
+                if let Some(si) = (g.pos_cov() + m.approx_cov).try_inverse() {
+                    hit = (d.transpose() * si * d)[(0, 0)] < BIRTH_GATE_D2;
+                }
+            });
+            self.suppressed[j] = hit;
+        }
     }
 
     /// Merge tracks that follow one vessel: close, statistically indistinguishable in position and
@@ -348,6 +456,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                 t.sources = t.sources.union(loser.sources);
                 t.sensors_seen |= loser.sensors_seen;
                 t.mmsi = t.mmsi.or(loser.mmsi);
+                t.last_ais_s = t.last_ais_s.max(loser.last_ais_s);
                 t.score = t.score.max(loser.score);
                 t.score_max = t.score_max.max(loser.score_max);
                 t.updates = t.updates.saturating_add(loser.updates);

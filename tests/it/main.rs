@@ -1,6 +1,7 @@
 //! Integration tests, compiled as one binary (one link step): a module per area.
 mod ais;
 mod anomaly;
+mod audit;
 mod bus;
 mod node;
 mod eval;
@@ -12,5 +13,6 @@ mod tasking;
 mod thermal;
 mod onnx;
 mod ptz;
+mod recording;
 mod sim;
 mod util;

@@ -14,7 +14,9 @@ use rand_pcg::Pcg64;
 use seawarden::geodesy;
 use seawarden::ingest::thermal::onnx::{Onnx, OnnxConfig, OnnxError, SHIPPED_MODEL, Verified, VerifyConfig};
 use seawarden::ingest::thermal::{Blob, Detector, Frame16, HorizonSource, HotSpot, HotSpotConfig, calibrated_horizon};
-use seawarden::sim::thermal::{Glint, Renderer, SceneConfig, TargetLabel, TruthRecord, evaluation_clips, random_traffic};
+use seawarden::sim::thermal::{
+    Glint, Renderer, SceneConfig, TargetLabel, TruthRecord, evaluation_clips, random_traffic,
+};
 
 use crate::util::repo_root;
 
@@ -22,7 +24,10 @@ use crate::util::repo_root;
 fn require_runtime() {
     match std::env::var_os("ORT_DYLIB_PATH") {
         Some(p) if Path::new(&p).is_file() => {}
-        Some(p) => panic!("ORT_DYLIB_PATH={} is not a file: run `./x setup` (or `./x test`, which sets it)", p.to_string_lossy()),
+        Some(p) => panic!(
+            "ORT_DYLIB_PATH={} is not a file: run `./x setup` (or `./x test`, which sets it)",
+            p.to_string_lossy()
+        ),
         None => panic!(
             "ORT_DYLIB_PATH is not set: these tests load onnxruntime 1.31 dynamically; run them through `./x test`, \
              or `./x setup` and export ORT_DYLIB_PATH=$PWD/.cache/onnxruntime-1.31.1/libonnxruntime.so"
@@ -45,7 +50,16 @@ fn eval_calibration() -> SiteCalibration {
 
 fn boat(cal: &SiteCalibration, bearing: f64, range: f64, length_m: f64, cog_deg: f64) -> TruthRecord {
     let (lat, lon) = geodesy::destination(cal.pose.lat, cal.pose.lon, bearing, range);
-    TruthRecord { time: 0.0, id: "b0".into(), lat, lon, sog_kn: 0.0, cog_deg, class: "speedboat".into(), length_m: Some(length_m) }
+    TruthRecord {
+        time: 0.0,
+        id: "b0".into(),
+        lat,
+        lon,
+        sog_kn: 0.0,
+        cog_deg,
+        class: "speedboat".into(),
+        length_m: Some(length_m),
+    }
 }
 
 fn iou(b: &Blob, l: &TargetLabel) -> f64 {
@@ -186,7 +200,14 @@ fn training_scene(i: u64) -> (SiteCalibration, SceneConfig, seawarden::sim::ther
     let tilt = (horizon_frac - 0.5) * vfov - dip;
     let (lat, lon) = (22.19 + rng.random_range(-0.05..0.05), 113.56 + rng.random_range(-0.05..0.05));
     let cal = SiteCalibration {
-        pose: SitePose { lat, lon, mast_height_m: mast, heading_offset_deg: heading, tilt_offset_deg: tilt, roll_deg: rng.random_range(-0.5..0.5) },
+        pose: SitePose {
+            lat,
+            lon,
+            mast_height_m: mast,
+            heading_offset_deg: heading,
+            tilt_offset_deg: tilt,
+            roll_deg: rng.random_range(-0.5..0.5),
+        },
         camera: CameraSpec {
             width_px: 640,
             height_px: 512,
@@ -225,24 +246,37 @@ fn training_scene(i: u64) -> (SiteCalibration, SceneConfig, seawarden::sim::ther
     let min_range = (mast / bottom_depression.to_radians().tan()).clamp(150.0, 3_000.0);
     let max_range = (3_570.0 * mast.sqrt()).min(20_000.0);
     let count = rng.random_range(3..16);
-    let truth = random_traffic((lat, lon), heading, 0.5 * hfov, min_range, max_range.max(min_range * 2.0), count, 45.0, 2_000_000 + i);
+    let truth = random_traffic(
+        (lat, lon),
+        heading,
+        0.5 * hfov,
+        min_range,
+        max_range.max(min_range * 2.0),
+        count,
+        45.0,
+        2_000_000 + i,
+    );
     (cal, scene, truth)
 }
 
-/// Writes the training set (`tools/train_detector/make_dataset.sh` runs this in release mode):
-/// `SEAWARDEN_TRAIN_DIR/index.jsonl` and one raw little-endian `u16` file per frame.
+/// Writes the training set (`tools/train_detector/make_dataset.sh` runs it, in shards):
+/// scenes `SEAWARDEN_TRAIN_FIRST ..` `SEAWARDEN_TRAIN_SCENES` (default 0..100), four labelled frames
+/// each, as one raw little-endian `u16` file per frame plus `SEAWARDEN_TRAIN_DIR/index-FIRST.jsonl`
+/// (one line per frame, flushed per scene, so an interrupted shard keeps what it wrote).
 #[test]
-#[ignore = "writes ~1 GB of training frames; run by tools/train_detector/make_dataset.sh"]
+#[ignore = "writes ~260 MB of training frames; run by tools/train_detector/make_dataset.sh"]
 fn write_training_set() {
     let dir = PathBuf::from(std::env::var("SEAWARDEN_TRAIN_DIR").expect("set SEAWARDEN_TRAIN_DIR"));
-    let scenes: u64 = std::env::var("SEAWARDEN_TRAIN_SCENES").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let env = |k: &str, d: u64| std::env::var(k).ok().and_then(|s| s.parse().ok()).unwrap_or(d);
+    let (first, scenes) = (env("SEAWARDEN_TRAIN_FIRST", 0), env("SEAWARDEN_TRAIN_SCENES", 100));
     let per_scene = 4;
     std::fs::create_dir_all(&dir).unwrap();
-    let mut index = std::io::BufWriter::new(std::fs::File::create(dir.join("index.jsonl")).unwrap());
+    let mut index =
+        std::io::BufWriter::new(std::fs::File::create(dir.join(format!("index-{first:04}.jsonl"))).unwrap());
     let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
     let mut bytes = Vec::new();
     let mut total = 0usize;
-    for i in 0..scenes {
+    for i in first..scenes {
         let (cal, scene, truth) = training_scene(i);
         let mut rng = Pcg64::seed_from_u64(3_000_000 + i);
         let mut r = Renderer::new(&cal, HeadAngles::default(), scene).unwrap();
@@ -264,9 +298,9 @@ fn write_training_set() {
             writeln!(index, "{line}").unwrap();
             total += labels.len();
         }
+        index.flush().unwrap();
     }
-    index.flush().unwrap();
-    eprintln!("{} frames, {total} labels in {}", scenes * per_scene, dir.display());
+    eprintln!("{} frames, {total} labels in {}", scenes.saturating_sub(first) * per_scene, dir.display());
 }
 
 /// Size class of a box by its longest side, as `tools/thermal/score.py`: < 4, 4–10, > 10 px.
@@ -377,12 +411,20 @@ fn measure_detectors() {
     for spec in evaluation_clips(frames) {
         let mut r = Renderer::new(&spec.calibration, spec.head, spec.scene.clone()).unwrap();
         let horizon = HorizonSource::Calibrated(calibrated_horizon(r.camera(), spec.head));
-        let hot = |sigma: f32| HotSpot::new(HotSpotConfig { horizon: horizon.clone(), threshold_sigma: sigma, ..Default::default() });
+        let hot = |sigma: f32| {
+            HotSpot::new(HotSpotConfig { horizon: horizon.clone(), threshold_sigma: sigma, ..Default::default() })
+        };
         let mut classical = hot(5.0);
         let mut alone = Onnx::try_new(low.clone()).unwrap();
         let mut cascades: Vec<_> = proposer_sigma
             .iter()
-            .map(|&s| Verified::new(hot(s), Onnx::try_new(low.clone()).unwrap(), VerifyConfig { confidence: 0.1, ..Default::default() }))
+            .map(|&s| {
+                Verified::new(
+                    hot(s),
+                    Onnx::try_new(low.clone()).unwrap(),
+                    VerifyConfig { confidence: 0.1, ..Default::default() },
+                )
+            })
             .collect();
         let (mut clip_c, mut clip_m, mut clip_v) = (Tally::default(), Tally::default(), Tally::default());
         let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());

@@ -348,3 +348,33 @@ fn generate_evaluation_clips() {
         eprintln!("{}: {} frames, {} labels", s.video.display(), s.frames, s.targets);
     }
 }
+
+#[test]
+#[ignore = "diagnostic"]
+fn zz_diag() {
+    let cal = small_calibration();
+    let boats: Vec<TruthRecord> = [(148.8, 900.0, 8.0), (149.6, 1_400.0, 12.0), (150.4, 2_000.0, 6.0), (151.2, 1_100.0, 5.0), (150.0, 3_000.0, 20.0)]
+        .iter()
+        .enumerate()
+        .map(|(i, &(b, r, l))| boat(&format!("b{i}"), &cal, b, r, l))
+        .collect();
+    let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 5, ..Default::default() }).unwrap();
+    let (mut f, mut l) = (Frame16::filled(1, 1, 0), Vec::new());
+    r.render(0.0, &boats, &mut f, &mut l);
+    let camera = cal.mounted_camera().unwrap();
+    let hz = calibrated_horizon(&camera, HeadAngles::default());
+    eprintln!("horizon {:?} {:?}", hz[0], hz[319]);
+    for lab in &l { eprintln!("label {lab:?}"); }
+    for (name, src) in [("cal", HorizonSource::Calibrated(hz.clone())), ("img", HorizonSource::FromImage), ("none", HorizonSource::None)] {
+        let mut d = HotSpot::new(HotSpotConfig { horizon: src, ..Default::default() });
+        let mut blobs = Vec::new();
+        d.detect(&f.view(), &mut blobs);
+        eprintln!("{name}: sea_top {:?}", d.sea_top().iter().step_by(16).collect::<Vec<_>>());
+        for b in &blobs { eprintln!("  blob {b:?}"); }
+    }
+    // column profile through first label
+    let lab = &l[0];
+    let cx = (lab.x + lab.w / 2) as usize;
+    let col: Vec<u16> = (0..256).map(|y| f.data[y * 320 + cx]).collect();
+    eprintln!("col {cx}: {:?}", &col[50..110]);
+}

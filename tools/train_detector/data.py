@@ -1,6 +1,6 @@
 """Training frames written by the Rust simulator, and the AGC that the Rust detector applies.
 
-The dataset directory holds `index.jsonl` (one line per frame: file name, size, scene seed and
+The dataset directory holds `index-*.jsonl` (one line per frame: file name, size, scene seed and
 the renderer's exact target labels) and one raw little-endian uint16 file per frame. It is
 written by `tools/train_detector/make_dataset.sh`, which renders frames with Seawarden's own
 thermal renderer (`seawarden::sim::thermal::Renderer`), so training sees the same sea clutter,
@@ -53,16 +53,20 @@ class Dataset:
         self.frames = []
         self.labels = []
         self.scenes = []
-        with open(os.path.join(root, "index.jsonl")) as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                rec = json.loads(line)
-                w, h = rec["width"], rec["height"]
-                px = np.fromfile(os.path.join(root, rec["file"]), dtype="<u2").reshape(h, w)
-                self.frames.append(px)
-                self.labels.append(rec["targets"])
-                self.scenes.append(rec["scene"])
+        # index-FIRST.jsonl per shard of make_dataset.sh (index.jsonl from older writers).
+        lines = []
+        for name in sorted(n for n in os.listdir(root) if n.startswith("index") and n.endswith(".jsonl")):
+            with open(os.path.join(root, name)) as f:
+                lines.extend(f)
+        for line in lines:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            w, h = rec["width"], rec["height"]
+            px = np.fromfile(os.path.join(root, rec["file"]), dtype="<u2").reshape(h, w)
+            self.frames.append(px)
+            self.labels.append(rec["targets"])
+            self.scenes.append(rec["scene"])
         self.windows = [agc_window(f) for f in self.frames]
 
     def __len__(self):

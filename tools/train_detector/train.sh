@@ -10,6 +10,6 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet -r tools/train_detector/requirements.txt
 fi
-[ -f .cache/train-data/index.jsonl ] || tools/train_detector/make_dataset.sh .cache/train-data 300
+ls .cache/train-data/index-*.jsonl >/dev/null 2>&1 || tools/train_detector/make_dataset.sh .cache/train-data 100
 cd tools/train_detector
 ../../$venv/bin/python train.py --data ../../.cache/train-data --out ../../assets/models/seawarden-ir-boat.onnx "$@"

@@ -101,11 +101,18 @@ impl SeaTopEstimator {
                 *lower.select_nth_unstable_by(mid, f32::total_cmp).1
             };
             let floor = (best.0 * self.step_fraction).min(8.0 * noise).max(self.min_step).max(4.0 * noise);
-            // Lowest local maximum of the step above the floor.
+            // Lowest local maximum of the step above the floor that is the top of open sea: the
+            // rows above it must differ from the sea below for a band as tall as a headland (or
+            // up to the top of the image). A boat also makes steps, at its top and bottom, but
+            // the water above it looks like the water below, so its steps are passed over.
             let mut lowest = None;
             for y in (k..=height - k).rev() {
                 let v = self.steps[y];
-                if v >= floor && v >= self.steps[y - 1] && (y + 1 >= height || v >= self.steps[y + 1]) {
+                if v >= floor
+                    && v >= self.steps[y - 1]
+                    && (y + 1 >= height || v >= self.steps[y + 1])
+                    && self.sea_below(p, y, v)
+                {
                     lowest = Some(y);
                     break;
                 }
@@ -147,6 +154,31 @@ impl SeaTopEstimator {
                 *top = h.round().clamp(0.0, height as f32) as u16;
             }
         }
+    }
+}
+
+impl SeaTopEstimator {
+    /// Whether row `y` of strip profile `p` (a step of size `step`) is the top of open sea.
+    ///
+    /// The sea level is the median of the `land_min_px` rows from `y` down (a boat there is
+    /// shorter than that, so the median is water). The rows just below `y` must be at that
+    /// level (below a boat's top edge is the boat), and at least 80 % of the `land_min_px` rows
+    /// above it (fewer at the top of the image) must differ from it by more than half the step
+    /// (above a boat's bottom edge is mostly water).
+    fn sea_below(&self, p: &[f32], y: usize, step: f32) -> bool {
+        let k = self.step_half_px.max(1);
+        let tall = self.land_min_px.max(k);
+        let mut below: Vec<f32> = p[y..(y + tall).min(p.len())].to_vec();
+        if below.is_empty() {
+            return false;
+        }
+        let mid = below.len() / 2;
+        let sea = *below.select_nth_unstable_by(mid, f32::total_cmp).1;
+        let near = &p[y..(y + k).min(p.len())];
+        let near_sea = near.iter().filter(|&&v| (v - sea).abs() <= 0.5 * step).count();
+        let band = &p[y.saturating_sub(tall)..y];
+        let differ = band.iter().filter(|&&v| (v - sea).abs() > 0.5 * step).count();
+        near_sea * 2 >= near.len() && !band.is_empty() && differ * 5 >= band.len() * 4
     }
 }
 

@@ -58,6 +58,11 @@ impl Ffv1Writer {
             .build();
         let encode = make("avenc_ffv1")?;
         let mux = make("matroskamux")?;
+        // Matroska stores block times in units of `timecodescale` ns, 1 ms by default: frame
+        // times at 30 fps (33.333… ms) would come back rounded to the millisecond. Nanosecond
+        // units keep every timestamp exact; the muxer then opens a cluster per frame (FFV1 is
+        // intra-only, so it would start one at every keyframe anyway).
+        mux.set_property("timecodescale", 1i64);
         let sink = make("filesink")?;
         sink.set_property("location", path.to_string_lossy().as_ref());
         let pipeline = gst::Pipeline::new();

@@ -1,0 +1,614 @@
+//! The console application: layout (status bar, alert queue, map, details), the per-frame feed
+//! drain, and the audited alert workflow. [`ConsoleApp::ui`] draws into any `Ui`, so the same
+//! code runs in the eframe window, under `egui_kittest` and in the headless frame-time bench.
+
+use std::collections::HashSet;
+
+use eframe::egui::{self, Align, Color32, Layout, RichText, Ui};
+use serde_json::json;
+
+use super::alerts::{AlertState, WorkflowAction};
+use super::feed::{Feed, Inbound};
+use super::health::HealthEvent;
+use super::layers::Basemap;
+use super::map::{self, MapInputs, MapState};
+use super::picture::{Ingested, Picture};
+use super::theme;
+use super::tracks::{TrackFilter, TrackKey, VesselClass};
+use crate::alert::{AlertId, Severity};
+use crate::anomaly::zones::Zones;
+use crate::audit::{Action, AuditLog, Outcome, Session};
+use crate::bus::msg::{BusMessage, PatrolTaskMsg};
+use crate::bus::{Publish, topic};
+use crate::geodesy::{LatLon, MPS_PER_KNOT, distance_m};
+use crate::tasking::units::{UnitKind, Units};
+
+/// Messages taken from the feed per frame at most (the rest wait for the next frame).
+pub const MAX_PER_FRAME: usize = 5_000;
+
+/// Who is at the console and where their actions are recorded.
+pub struct Operator {
+    /// The audit log.
+    pub log: AuditLog,
+    /// The logged-in session.
+    pub session: Session,
+}
+
+/// The whole console.
+pub struct ConsoleApp {
+    /// Static map data.
+    pub basemap: Basemap,
+    /// The operational picture.
+    pub picture: Picture,
+    /// Map state.
+    pub map: MapState,
+    /// Track filter.
+    pub filter: TrackFilter,
+    /// Selected track.
+    pub selected: Option<TrackKey>,
+    /// Selected alert.
+    pub selected_alert: Option<AlertId>,
+    /// Message source.
+    pub feed: Feed,
+    /// Logged-in operator (None: no audit log configured; actions are then local only).
+    pub operator: Option<Operator>,
+    /// Tasking units (assign targets).
+    pub units: Units,
+    /// Show dismissed/closed alerts too.
+    pub show_finished: bool,
+    /// Last error or notice for the operator.
+    pub notice: Option<String>,
+    dismiss_reason: String,
+    assign_unit: String,
+    close_outcome: Outcome,
+    inbox: Vec<Inbound>,
+    replay_done: Option<String>,
+    dark_sites: Vec<String>,
+}
+
+impl ConsoleApp {
+    /// A console over the embedded Macau map and zones, fed by `feed`.
+    ///
+    /// # Errors
+    /// Only if an embedded asset is broken.
+    pub fn macau(feed: Feed) -> Result<Self, super::layers::LayerError> {
+        let basemap = Basemap::macau()?;
+        Ok(Self::new(basemap, Zones::macau().ok(), Units::macau(), feed))
+    }
+
+    /// A console over the given data.
+    pub fn new(basemap: Basemap, zones: Option<Zones>, units: Units, feed: Feed) -> Self {
+        let picture = Picture::new(&basemap.sites, zones);
+        let assign_unit = units.units.first().map(|u| u.id.clone()).unwrap_or_default();
+        ConsoleApp {
+            basemap,
+            picture,
+            map: MapState::default(),
+            filter: TrackFilter::default(),
+            selected: None,
+            selected_alert: None,
+            feed,
+            operator: None,
+            units,
+            show_finished: false,
+            notice: None,
+            dismiss_reason: String::new(),
+            assign_unit,
+            close_outcome: Outcome::FalseAlarm,
+            inbox: Vec::new(),
+            replay_done: None,
+            dark_sites: Vec::new(),
+        }
+    }
+
+    /// Feed one message by hand (tests, tools); what the feed does every frame.
+    pub fn ingest(&mut self, m: &Inbound) -> Ingested {
+        let r = self.picture.ingest(&m.topic, &m.payload, m.received_s);
+        match &r {
+            Ingested::Alert(super::alerts::Receipt::New) if !self.feed.is_replay() => {
+                if let Some(op) = &self.operator {
+                    if let Ok(crate::bus::msg::Message::Alert(a)) = crate::bus::msg::parse(&m.topic, &m.payload) {
+                        let d = json!({"site": a.alert.site, "kind": a.alert.kind.as_str(), "severity": a.alert.severity});
+                        if let Err(e) = op.log.alert_state(a.alert.id.as_str(), None, "raised", None, d) {
+                            tracing::warn!("audit: {e}");
+                        }
+                    }
+                }
+            }
+            Ingested::Status(Some(HealthEvent::WentDark(site))) => {
+                self.notice = Some(format!("SITE DARK: {site} went offline"));
+            }
+            _ => {}
+        }
+        r
+    }
+
+    fn drain_feed(&mut self) {
+        let mut inbox = std::mem::take(&mut self.inbox);
+        let d = self.feed.drain(MAX_PER_FRAME, &mut inbox);
+        for m in inbox.drain(..) {
+            self.ingest(&m);
+        }
+        self.inbox = inbox;
+        if let Some(f) = d.finished {
+            self.replay_done = Some(f);
+        }
+    }
+
+    fn now_s(&self) -> f64 {
+        if self.feed.is_replay() { self.picture.last_rx_s } else { crate::bus::client::now_s() }
+    }
+
+    /// Whether the current user may do `action` (everyone may when no audit log is configured).
+    pub fn may(&self, action: Action) -> bool {
+        !self.feed.is_replay() && self.operator.as_ref().is_none_or(|o| o.session.may(action))
+    }
+
+    /// Apply a workflow action to an alert: permission check and audit first, then the queue,
+    /// then the state-change row; assignment to a patrol boat also tasks it over the bus.
+    ///
+    /// # Errors
+    /// A message for the operator: refused by role, REPLAY, workflow rules or the audit log.
+    pub fn act(&mut self, id: &AlertId, action: WorkflowAction) -> Result<(), String> {
+        if self.feed.is_replay() {
+            return Err("REPLAY: actions are disabled".into());
+        }
+        let now = self.now_s();
+        let who = self.operator.as_ref().map(|o| o.session.user().to_string()).unwrap_or_else(|| "local".into());
+        let detail = match &action {
+            WorkflowAction::Assign(u) => json!({"unit": u}),
+            WorkflowAction::Dismiss(r) => json!({"reason": r}),
+            WorkflowAction::Close(o) => json!({"outcome": o}),
+            _ => json!({}),
+        };
+        if let Some(op) = &self.operator {
+            op.log.append(&op.session, action.audit_action(), id.as_str(), detail.clone()).map_err(|e| e.to_string())?;
+        }
+        let (from, to) = self.picture.alerts.apply(id, &action, &who, now).map_err(|e| e.to_string())?;
+        if let Some(op) = &self.operator
+            && let Err(e) = op.log.alert_state(id.as_str(), Some(from), to, Some(&op.session), detail)
+        {
+            tracing::warn!("audit: {e}");
+        }
+        if let WorkflowAction::Assign(unit) = &action {
+            self.task_patrol(id, unit, now);
+        }
+        Ok(())
+    }
+
+    fn task_patrol(&mut self, id: &AlertId, unit: &str, now: f64) {
+        let (Some(u), Some(e)) = (self.units.get(unit), self.picture.alerts.get(id)) else { return };
+        if u.kind != UnitKind::PatrolBoat || !topic::valid_segment(unit) {
+            return;
+        }
+        let to = LatLon::new(e.alert.lat, e.alert.lon);
+        let eta = now + distance_m(u.current_position(), to) / (u.max_speed_kn * MPS_PER_KNOT).max(0.1);
+        let m = PatrolTaskMsg {
+            schema: PatrolTaskMsg::SCHEMA.into(),
+            unit: unit.into(),
+            task_id: format!("{}-{}", id, unit),
+            time: now,
+            track_id: Some(e.alert.track_id.clone()),
+            lat: to.lat_deg,
+            lon: to.lon_deg,
+            eta_s: eta,
+        };
+        if let Ok(payload) = serde_json::to_vec(&m) {
+            let p = Publish { topic: topic::patrol_task(unit), qos: rumqttc::QoS::AtLeastOnce, retain: false, payload };
+            if self.feed.publish(p) {
+                self.notice = Some(format!("{unit} tasked, ETA {:.0} min", (eta - now) / 60.0));
+            }
+        }
+    }
+
+    /// Select an alert: its track is selected and the map jumps to it.
+    pub fn select_alert(&mut self, id: &AlertId) {
+        if let Some(e) = self.picture.alerts.get(id) {
+            self.selected_alert = Some(id.clone());
+            self.selected = Some(TrackKey { site: e.alert.site.clone(), id: e.alert.track_id.clone() });
+            self.map.jump_to(LatLon::new(e.alert.lat, e.alert.lon));
+        }
+    }
+
+    /// Draw the whole console into `ui` (the window's root, or a test harness).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.drain_feed();
+        let now = self.now_s();
+        self.dark_sites = self.picture.health.dark_sites(now);
+        let time = ui.input(|i| i.time);
+        egui::Panel::top("status").show(ui, |ui| self.status_bar(ui, now, time));
+        let narrow = ui.available_width() < 1500.0;
+        egui::Panel::left("alerts")
+            .resizable(true)
+            .default_size(if narrow { 330.0 } else { 400.0 })
+            .show(ui, |ui| self.alert_panel(ui));
+        egui::Panel::right("details")
+            .resizable(true)
+            .default_size(if narrow { 290.0 } else { 340.0 })
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.details_panel(ui, now));
+            });
+        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
+            let alerted: HashSet<TrackKey> = self
+                .picture
+                .alerts
+                .sorted(false)
+                .iter()
+                .map(|e| TrackKey { site: e.alert.site.clone(), id: e.alert.track_id.clone() })
+                .collect();
+            let inp = MapInputs {
+                basemap: &self.basemap,
+                tracks: &self.picture.tracks,
+                alerts: &self.picture.alerts,
+                filter: &self.filter,
+                selected: self.selected.as_ref(),
+                alerted: &alerted,
+                time_s: time,
+            };
+            let out = map::show(ui, &mut self.map, &inp);
+            if let Some(k) = out.clicked {
+                self.selected = Some(k);
+            } else if out.clicked_empty {
+                self.selected = None;
+            }
+        });
+        if self.picture.alerts.unacknowledged_at_least(Severity::High) > 0 || self.feed.is_replay() {
+            ui.ctx().request_repaint_after_secs(0.25);
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui, now: f64, time: f64) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("SEAWARDEN").strong().size(16.0));
+            if self.feed.is_replay() {
+                ui.label(RichText::new(" REPLAY ").strong().size(16.0).color(Color32::BLACK).background_color(Color32::from_rgb(230, 90, 230)));
+            } else if let Feed::Live(l) = &self.feed {
+                ui.label(RichText::new(" LIVE ").strong().color(Color32::BLACK).background_color(Color32::from_rgb(80, 200, 120)));
+                ui.label(&l.broker);
+            } else {
+                ui.label(RichText::new(" NO FEED ").strong().color(Color32::BLACK).background_color(Color32::GRAY));
+            }
+            ui.separator();
+            ui.label(utc(now));
+            ui.separator();
+            let p = &self.picture;
+            ui.label(format!("tracks {}  dark {}", p.tracks.len(), p.tracks.dark_count()));
+            ui.separator();
+            let open = p.alerts.sorted(false).len();
+            ui.label(format!("alerts open {open}"));
+            let hot = p.alerts.unacknowledged_at_least(Severity::High);
+            if hot > 0 {
+                let on = (time * 3.0).sin() > 0.0;
+                let bg = if on { Color32::from_rgb(220, 40, 40) } else { Color32::from_rgb(90, 20, 20) };
+                ui.label(RichText::new(format!(" {hot} HIGH/CRITICAL UNACKNOWLEDGED ")).strong().color(Color32::WHITE).background_color(bg));
+            }
+            ui.separator();
+            let n = self.basemap.sites.len();
+            let up = self.basemap.sites.iter().filter(|s| p.health.is_up(&s.id, now)).count();
+            ui.label(format!("sites up {up}/{n}"));
+            if !self.dark_sites.is_empty() {
+                ui.label(RichText::new(format!(" DARK: {} ", self.dark_sites.join(", "))).color(Color32::WHITE).background_color(Color32::from_rgb(150, 30, 30)));
+            }
+            if p.rejected_total() > 0 {
+                ui.label(RichText::new(format!("rejected {}", p.rejected_total())).color(Color32::from_rgb(240, 160, 40)));
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                match &self.operator {
+                    Some(o) => ui.label(format!("{} ({})", o.session.user(), o.session.role())),
+                    None => ui.label(RichText::new("no audit log").italics()),
+                };
+                if let Some(n) = &self.notice {
+                    ui.label(RichText::new(n).color(Color32::from_rgb(255, 200, 80)));
+                }
+                if let Some(d) = &self.replay_done {
+                    ui.label(d);
+                }
+            });
+        });
+    }
+
+    fn alert_panel(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Alert queue");
+            ui.checkbox(&mut self.show_finished, "closed too");
+        });
+        let rows: Vec<(AlertId, String, Severity, bool, bool)> = self
+            .picture
+            .alerts
+            .sorted(self.show_finished)
+            .iter()
+            .map(|e| {
+                let a = &e.alert;
+                let text = format!(
+                    "{:<8} {} {}/{} {} [{}]",
+                    format!("{:?}", a.severity).to_uppercase(),
+                    a.kind.as_str(),
+                    a.site,
+                    a.track_id,
+                    hms(a.time),
+                    e.state.name()
+                );
+                (a.id.clone(), text, a.severity, e.state == AlertState::New, e.suppressed)
+            })
+            .collect();
+        let list_h = (ui.available_height() * 0.45).max(120.0);
+        egui::ScrollArea::vertical().id_salt("alert-list").max_height(list_h).show(ui, |ui| {
+            if rows.is_empty() {
+                ui.label(RichText::new("No alerts.").italics());
+            }
+            for (id, text, sev, new, suppressed) in rows {
+                let mut t = RichText::new(text).monospace().color(theme::severity(sev));
+                if new {
+                    t = t.strong();
+                }
+                if suppressed {
+                    t = t.weak().italics();
+                }
+                let sel = self.selected_alert.as_ref() == Some(&id);
+                if ui.selectable_label(sel, t).clicked() {
+                    self.select_alert(&id);
+                }
+            }
+        });
+        ui.separator();
+        self.alert_detail(ui);
+    }
+
+    fn alert_detail(&mut self, ui: &mut Ui) {
+        let Some(id) = self.selected_alert.clone() else {
+            ui.label(RichText::new("Select an alert to see why it fired and act on it.").italics());
+            return;
+        };
+        let Some(e) = self.picture.alerts.get(&id).cloned() else { return };
+        let a = &e.alert;
+        ui.label(RichText::new(format!("{} — {:?}", a.kind.as_str(), a.severity)).strong().color(theme::severity(a.severity)));
+        ui.label(format!("id {}  update {}  copies {}", a.id, a.update, e.received));
+        ui.label(format!("{}/{}  {:.5}°N {:.5}°E", a.site, a.track_id, a.lat, a.lon));
+        if let Some(m) = a.mmsi {
+            ui.label(format!("MMSI {m}"));
+        }
+        if e.suppressed {
+            ui.label(RichText::new("matches an earlier dismissal (suppressed)").italics());
+        }
+        egui::Grid::new("reasons").striped(true).show(ui, |ui| {
+            ui.label(RichText::new("rule").strong());
+            ui.label(RichText::new("value").strong());
+            ui.label(RichText::new("threshold").strong());
+            ui.end_row();
+            for r in &a.reasons {
+                ui.label(&r.rule);
+                ui.label(format!("{:.2}", r.value));
+                ui.label(format!("{:.2}", r.threshold));
+                ui.end_row();
+            }
+        });
+        ui.label(format!("state: {}", e.state.name()));
+        if e.state.is_open() {
+            ui.horizontal_wrapped(|ui| {
+                if ui.add_enabled(self.may(Action::Acknowledge) && e.state == AlertState::New, egui::Button::new("Acknowledge")).clicked() {
+                    self.do_act(&id, WorkflowAction::Acknowledge);
+                }
+                if ui.add_enabled(self.may(Action::Escalate), egui::Button::new("Escalate")).clicked() {
+                    self.do_act(&id, WorkflowAction::Escalate);
+                }
+            });
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("assign-unit").selected_text(self.assign_unit.clone()).width(150.0).show_ui(ui, |ui| {
+                    for u in &self.units.units {
+                        ui.selectable_value(&mut self.assign_unit, u.id.clone(), format!("{} ({})", u.id, u.name));
+                    }
+                });
+                if ui.add_enabled(self.may(Action::Assign), egui::Button::new("Assign")).clicked() {
+                    let u = self.assign_unit.clone();
+                    self.do_act(&id, WorkflowAction::Assign(u));
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.dismiss_reason).hint_text("reason").desired_width(150.0));
+                let ok = !self.dismiss_reason.trim().is_empty() && self.may(Action::Dismiss);
+                if ui.add_enabled(ok, egui::Button::new("Dismiss")).clicked() {
+                    let r = std::mem::take(&mut self.dismiss_reason);
+                    self.do_act(&id, WorkflowAction::Dismiss(r));
+                }
+            });
+            ui.horizontal(|ui| {
+                egui::ComboBox::from_id_salt("close-outcome").selected_text(outcome_name(self.close_outcome)).show_ui(ui, |ui| {
+                    for o in [Outcome::FalseAlarm, Outcome::SarAssisted, Outcome::Intercepted] {
+                        ui.selectable_value(&mut self.close_outcome, o, outcome_name(o));
+                    }
+                });
+                let o = self.close_outcome;
+                if ui.add_enabled(self.may(Action::Close(o)), egui::Button::new("Close")).clicked() {
+                    self.do_act(&id, WorkflowAction::Close(o));
+                }
+            });
+        }
+        egui::CollapsingHeader::new("history").default_open(false).show(ui, |ui| {
+            for (t, who, what) in &e.history {
+                ui.label(format!("{} {who}: {what}", hms(*t)));
+            }
+        });
+    }
+
+    fn do_act(&mut self, id: &AlertId, a: WorkflowAction) {
+        if let Err(e) = self.act(id, a) {
+            self.notice = Some(e);
+        }
+    }
+
+    fn details_panel(&mut self, ui: &mut Ui, now: f64) {
+        egui::CollapsingHeader::new("Selected track").default_open(true).show(ui, |ui| self.track_detail(ui));
+        egui::CollapsingHeader::new("Filters").default_open(true).show(ui, |ui| self.filters(ui));
+        egui::CollapsingHeader::new("Layers").default_open(false).show(ui, |ui| {
+            let l = &mut self.map.layers;
+            ui.checkbox(&mut l.hotspots, "hotspots");
+            ui.checkbox(&mut l.waters, "waters boundary");
+            ui.checkbox(&mut l.no_fly, "no-fly zone");
+            ui.checkbox(&mut l.sectors, "camera sectors");
+            ui.checkbox(&mut l.radar_rings, "radar rings");
+            ui.checkbox(&mut self.map.trails, "trails");
+            ui.checkbox(&mut self.map.labels, "labels");
+            ui.checkbox(&mut self.map.measuring, "measure tool (M)");
+        });
+        egui::CollapsingHeader::new("Node health").default_open(true).show(ui, |ui| self.health(ui, now));
+    }
+
+    fn track_detail(&mut self, ui: &mut Ui) {
+        let Some(t) = self.selected.as_ref().and_then(|k| self.picture.tracks.get(k)) else {
+            ui.label(RichText::new("Click a track on the map.").italics());
+            return;
+        };
+        let r = &t.report;
+        ui.label(RichText::new(t.label()).strong());
+        egui::Grid::new("track").num_columns(2).show(ui, |ui| {
+            let mut row = |k: &str, v: String| {
+                ui.label(k);
+                ui.label(v);
+                ui.end_row();
+            };
+            row("track", t.key.to_string());
+            row("position", format!("{:.5}°N {:.5}°E", r.lat, r.lon));
+            row("speed / course", format!("{:.1} kn  {:05.1}°T", r.sog_kn, r.cog_deg));
+            row("status", r.status.clone().unwrap_or_else(|| "-".into()));
+            row("symbol", format!("{:?}{}", t.source, if t.dark { " (DARK)" } else { "" }));
+            row("class", t.class.label().into());
+            row("sources", if t.extras.sources.is_empty() { "(inferred)".into() } else { t.extras.sources.join(", ") });
+            if let Some(s) = r.sigma_m {
+                row("σ position", format!("{s:.0} m"));
+            }
+            if let Some([ee, en, nn]) = t.extras.cov_m2 {
+                row("covariance m²", format!("ee {ee:.0} en {en:.0} nn {nn:.0}"));
+            }
+            if let Some(m) = r.mmsi {
+                row("MMSI", m.to_string());
+            }
+            if let Some(a) = &t.extras.ais {
+                for (k, v) in [("name", a.name.clone()), ("call sign", a.callsign.clone()), ("destination", a.destination.clone())] {
+                    if let Some(v) = v {
+                        row(k, v);
+                    }
+                }
+                if let Some(l) = a.length_m {
+                    row("length", format!("{l:.0} m"));
+                }
+                if let Some(s) = a.ship_type {
+                    row("ship type", s.to_string());
+                }
+            }
+            if let Some(s) = &t.extras.ir_snapshot {
+                row("IR snapshot", s.clone());
+            }
+            row("zones", if t.zones.is_empty() { "-".into() } else { t.zones.join(", ") });
+            row("trail", format!("{} points", t.trail.len()));
+        });
+    }
+
+    fn filters(&mut self, ui: &mut Ui) {
+        let f = &mut self.filter;
+        ui.horizontal_wrapped(|ui| {
+            for (i, c) in VesselClass::ALL.iter().enumerate() {
+                ui.checkbox(&mut f.classes[i], c.label());
+            }
+        });
+        ui.checkbox(&mut f.dark_only, "dark targets only");
+        ui.add(egui::Slider::new(&mut f.min_kn, 0.0..=60.0).text("min kn"));
+        ui.add(egui::Slider::new(&mut f.max_kn, 0.0..=80.0).text("max kn (80 = any)"));
+        let current = f.zone.clone().unwrap_or_else(|| "any zone".into());
+        egui::ComboBox::from_label("zone").selected_text(current).show_ui(ui, |ui| {
+            ui.selectable_value(&mut f.zone, None, "any zone");
+            for a in &self.basemap.waters {
+                ui.selectable_value(&mut f.zone, Some(a.id.clone()), a.id.clone());
+            }
+            for h in &self.basemap.hotspots {
+                ui.selectable_value(&mut f.zone, Some(h.area.id.clone()), format!("{} ({:?})", h.area.id, h.risk));
+            }
+        });
+        let shown = self.picture.tracks.iter().filter(|t| self.filter.passes(t)).count();
+        ui.label(format!("showing {shown} of {}", self.picture.tracks.len()));
+    }
+
+    fn health(&mut self, ui: &mut Ui, now: f64) {
+        egui::Grid::new("health").striped(true).num_columns(4).show(ui, |ui| {
+            for h in ["site", "state", "det/s", "outbox"] {
+                ui.label(RichText::new(h).strong());
+            }
+            ui.end_row();
+            for s in self.basemap.sites.iter() {
+                ui.label(&s.id);
+                match self.picture.health.iter().find(|(id, _)| *id == &s.id) {
+                    Some((_, n)) => {
+                        let up = self.picture.health.is_up(&s.id, now);
+                        let (txt, col) = if up {
+                            ("online", Color32::from_rgb(80, 200, 120))
+                        } else if n.status.state == crate::bus::msg::NodeState::Online {
+                            ("silent", Color32::from_rgb(240, 160, 40))
+                        } else {
+                            ("OFFLINE", Color32::from_rgb(255, 80, 80))
+                        };
+                        ui.label(RichText::new(txt).color(col).strong()).on_hover_text(
+                            n.status
+                                .sensors
+                                .iter()
+                                .map(|x| format!("{}: {} {:.1}/s, {} errors", x.name, x.state, x.rate_hz, x.errors))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        );
+                        ui.label(format!("{:.1}", n.status.detection_rate_hz));
+                        ui.label(n.status.outbox_depth.to_string());
+                    }
+                    None => {
+                        ui.label(RichText::new("unknown").weak());
+                        ui.label("-");
+                        ui.label("-");
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    }
+}
+
+impl eframe::App for ConsoleApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        ConsoleApp::ui(self, ui);
+    }
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Intercepted => "intercepted",
+        Outcome::FalseAlarm => "false alarm",
+        Outcome::SarAssisted => "SAR assisted",
+    }
+}
+
+/// `HH:MM:SS` UTC of epoch seconds.
+fn hms(t: f64) -> String {
+    let s = t.rem_euclid(86_400.0) as u64;
+    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` of epoch seconds.
+fn utc(t: f64) -> String {
+    let days = (t / 86_400.0).floor() as i64;
+    // Civil from days (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02} {} UTC", hms(t))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_formats_a_known_instant() {
+        assert_eq!(super::utc(1_764_547_200.0 + 3661.0), "2025-12-01 01:01:01 UTC");
+        assert_eq!(super::utc(0.0), "1970-01-01 00:00:00 UTC");
+    }
+}
