@@ -398,7 +398,7 @@ mod tests {
         Engine::new(EngineConfig { site: "hac-sa".into(), ..Default::default() }, zones().clone(), coast().clone())
     }
 
-    /// Run a dark 20 kn track north from OPEN for `n` updates 1 s apart starting at `t0`.
+    /// Run a dark track at `sog_kn` north from OPEN for `n` updates 1 s apart starting at `t0`.
     fn run(e: &mut Engine, id: &str, t0: f64, n: usize, sog_kn: f64) -> Vec<Alert> {
         let mut out = Vec::new();
         for k in 0..n {
@@ -416,7 +416,7 @@ mod tests {
         #[test]
         fn one_episode_gives_one_alert_with_a_derived_id() {
             let mut e = engine();
-            let out = run(&mut e, "7", 0.0, 60, 20.0);
+            let out = run(&mut e, "7", 0.0, 60, 25.0);
             let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
             assert_eq!(dark.len(), 1);
             assert_eq!(dark[0].id, AlertId::derive("hac-sa", "7", AlertKind::DarkTarget, 10.0));
@@ -432,6 +432,8 @@ mod tests {
             e = engine();
             out.clear();
             let mut t = track(night, OPEN.0, OPEN.1, 5.0, 0.0);
+            // Ship-sized: dark at 5 kn already (low score), then fast at night.
+            t.length_m = Some(100.0);
             e.update(night, &[t.clone()], &AisLog::default(), &mut out);
             t.time_s = night + 20.0;
             e.update(night + 20.0, &[t.clone()], &AisLog::default(), &mut out);
@@ -447,19 +449,37 @@ mod tests {
         #[test]
         fn a_flickering_rule_does_not_repeat() {
             let mut e = engine();
-            let mut out = run(&mut e, "7", 0.0, 30, 20.0);
+            let mut out = run(&mut e, "7", 0.0, 30, 25.0);
             // Slows below the dark-target speed for a minute, then speeds up again.
             out.extend(run(&mut e, "7", 30.0, 60, 1.0));
-            out.extend(run(&mut e, "7", 90.0, 30, 20.0));
+            out.extend(run(&mut e, "7", 90.0, 30, 25.0));
             assert_eq!(out.iter().filter(|a| a.kind == AlertKind::DarkTarget).count(), 1);
+        }
+
+        #[test]
+        fn a_silence_within_the_suppression_window_reopens_silently_and_after_it_alerts_anew() {
+            let mut e = engine();
+            let mut out = run(&mut e, "7", 0.0, 30, 25.0);
+            // Slow (no dark target) for 5 min: past hold_s (120 s), within suppress_s (600 s).
+            out.extend(run(&mut e, "7", 30.0, 300, 1.0));
+            out.extend(run(&mut e, "7", 330.0, 30, 25.0));
+            let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
+            assert_eq!(dark.len(), 1, "{dark:?}");
+            assert_eq!(e.open_episodes(), 1);
+            // Slow for 15 min: past suppress_s, a new episode with a new id.
+            out.extend(run(&mut e, "7", 360.0, 900, 1.0));
+            out.extend(run(&mut e, "7", 1_260.0, 30, 25.0));
+            let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
+            assert_eq!(dark.len(), 2, "{dark:?}");
+            assert_ne!(dark[0].id, dark[1].id);
         }
 
         #[test]
         fn a_restarted_track_inherits_the_episode() {
             let mut e = engine();
-            let mut out = run(&mut e, "7", 0.0, 30, 20.0);
+            let mut out = run(&mut e, "7", 0.0, 30, 25.0);
             // Track 7 is lost; track 8 starts where it was, 5 s later.
-            out.extend(run(&mut e, "8", 35.0, 40, 20.0));
+            out.extend(run(&mut e, "8", 35.0, 40, 25.0));
             let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
             assert_eq!(dark.len(), 1, "{dark:?}");
         }
@@ -485,14 +505,14 @@ mod tests {
         #[test]
         fn a_dismissed_alert_suppresses_its_zone_and_kind() {
             let mut e = engine();
-            let out = run(&mut e, "7", 0.0, 30, 20.0);
+            let out = run(&mut e, "7", 0.0, 30, 25.0);
             let id = out.iter().find(|a| a.kind == AlertKind::DarkTarget).unwrap().id.clone();
             assert!(e.dismiss(&id, 30.0));
             // A different track in the same cell, long after the flicker window: suppressed.
-            let later = run(&mut e, "9", 1_000.0, 30, 20.0);
+            let later = run(&mut e, "9", 1_000.0, 30, 25.0);
             assert!(later.iter().all(|a| a.kind != AlertKind::DarkTarget), "{later:?}");
             // After the suppression window, it alerts again.
-            let much_later = run(&mut e, "10", 10_000.0, 30, 20.0);
+            let much_later = run(&mut e, "10", 10_000.0, 30, 25.0);
             assert!(much_later.iter().any(|a| a.kind == AlertKind::DarkTarget));
             assert!(!e.dismiss(&AlertId("nope".into()), 0.0));
         }

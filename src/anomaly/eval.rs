@@ -141,13 +141,16 @@ pub struct EvalConfig {
     /// … and this late after it ends, seconds.
     pub grace_s: f64,
     /// A behaviour is observable once the vessel has been seen this many times by radar/IR
-    /// during the episode (a tracker needs a few fixes to confirm a track).
+    /// within `fix_window_s` during the episode (seen steadily enough for any tracker to hold
+    /// it, not one stray fix at the edge of coverage).
     pub min_fixes: usize,
+    /// See `min_fixes`, seconds.
+    pub fix_window_s: f64,
 }
 
 impl Default for EvalConfig {
     fn default() -> Self {
-        EvalConfig { max_match_m: 300.0, lead_s: 30.0, grace_s: 120.0, min_fixes: 1 }
+        EvalConfig { max_match_m: 300.0, lead_s: 30.0, grace_s: 120.0, min_fixes: 3, fix_window_s: 30.0 }
     }
 }
 
@@ -296,9 +299,18 @@ pub fn quantile(v: &[f64], q: f64) -> Option<f64> {
     Some(s[i])
 }
 
+/// The first time in [`start`, `end`] by which `min_fixes` fixes (sorted `times`) fell within
+/// `fix_window_s`.
+fn observable_at(times: &[f64], start: f64, end: f64, cfg: EvalConfig) -> Option<f64> {
+    let n = cfg.min_fixes.max(1);
+    let from = times.partition_point(|t| *t < start);
+    let ts = &times[from..times.partition_point(|t| *t <= end)];
+    ts.windows(n).find(|w| w[n - 1] - w[0] <= cfg.fix_window_s).map(|w| w[n - 1])
+}
+
 /// Score `alerts` (all lines; the first per id counts) against episodes and truth. `seen` (from
 /// [`seen_times`]) makes time to alert run from when the behaviour is first observable: the
-/// `min_fixes`-th radar/IR fix of the vessel within the episode; episodes never seen are not
+/// `min_fixes`-th of radar/IR fixes of the vessel close enough in time within the episode; episodes never seen are not
 /// scored. Without `seen`, the label's start is taken as observable.
 pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], seen: Option<&HashMap<String, Vec<f64>>>, cfg: EvalConfig) -> Score {
     let idx = TruthIndex::new(truth);
@@ -311,10 +323,7 @@ pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], s
     for e in episodes {
         let observable = match seen {
             None => Some(e.start),
-            Some(seen) => seen.get(&e.vessel).and_then(|ts| {
-                let i = ts.partition_point(|t| *t < e.start);
-                ts.get(i + cfg.min_fixes.max(1) - 1).copied().filter(|t| *t <= e.end)
-            }),
+            Some(seen) => seen.get(&e.vessel).and_then(|ts| observable_at(ts, e.start, e.end, cfg)),
         };
         sc.episodes.push(EpisodeResult { vessel: e.vessel.clone(), behaviour: e.behaviour.clone(), start: e.start, end: e.end, observable, first_alert: None });
     }
@@ -429,6 +438,24 @@ mod tests {
             assert_eq!(b.time_to_alert_s, vec![10.0]);
             assert_eq!(s.false_alerts, 1);
         }
+    }
+
+    #[test]
+    fn time_to_alert_runs_from_when_the_vessel_is_seen_steadily() {
+        let episodes = vec![
+            EpisodeLabel { vessel: "v1".into(), behaviour: "smuggling".into(), start: 100.0, end: 400.0 },
+            EpisodeLabel { vessel: "v2".into(), behaviour: "smuggling".into(), start: 100.0, end: 400.0 },
+        ];
+        let truth: Vec<TruthLine> = (0..500).map(|s| TruthLine { time: s as f64, id: "v1".into(), lat: 22.10, lon: 113.6 }).collect();
+        // v1: one stray fix at 110, then steadily from 200; v2 never seen.
+        let fixes: Vec<SensorFix> =
+            [110.0, 200.0, 202.0, 205.0, 210.0].iter().map(|&time| SensorFix { time, lat: 22.1001, lon: 113.6, sigma_m: 20.0 }).collect();
+        let seen = seen_times(&fixes, &truth, EvalConfig::default());
+        let s = score(&[alert("a", AlertKind::DarkTarget, 215.0, 22.10)], &episodes, &truth, Some(&seen), EvalConfig::default());
+        assert_eq!(s.episodes[0].observable, Some(205.0));
+        let b = &s.behaviours["smuggling"];
+        assert_eq!((b.episodes, b.unobservable, b.recalled), (1, 1, 1));
+        assert_eq!(b.time_to_alert_s, vec![10.0]);
     }
 
     #[test]

@@ -131,6 +131,18 @@ mod tests {
         r
     }
 
+    /// Known answer computed independently (Python `hashlib` + `json.dumps(separators=(",", ":"))`),
+    /// so the documented format is the implemented one.
+    #[test]
+    fn known_answer() {
+        let r = row();
+        assert_eq!(
+            String::from_utf8(r.canonical_bytes()).unwrap(),
+            r#"[1,1000,"ana","operator","acknowledge","alert-1","{}"]"#
+        );
+        assert_eq!(r.hash, "d28f41e69e790a5885b06df994b55162ab1c1d6f4d6c78f1dd67c3f412c47dbf");
+    }
+
     #[test]
     fn keys_are_sorted_at_every_level() {
         let v = serde_json::json!({"b": 1, "a": {"d": [1, {"z": 0, "y": null}], "c": "x"}});

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Value, json};
 
 use super::AuditError;
-use super::chain::{AuditRow, GENESIS, canonical_json};
+use super::chain::{AuditRow, GENESIS, canonical_json, sha256_hex};
 use super::password::{MIN_PASSWORD_LEN, PasswordCost, hash_password, verify_password};
 use super::role::{Action, Role};
 
@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS audit (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_time ON audit(time_ms);
+CREATE INDEX IF NOT EXISTS audit_subject ON audit(subject, action);
 CREATE TABLE IF NOT EXISTS chain_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     seq INTEGER NOT NULL,
@@ -128,7 +129,15 @@ impl AuditLog {
     /// Open with a chosen Argon2 cost for new passwords (tests use [`PasswordCost::FOR_TESTS`]).
     pub fn open_with_cost(path: impl AsRef<Path>, cost: PasswordCost) -> Result<Self, AuditError> {
         let path = path.as_ref().to_path_buf();
+        #[cfg(unix)]
+        let created = !path.exists();
         let conn = Connection::open(&path)?;
+        #[cfg(unix)]
+        if created {
+            // Password hashes live here: owner-only, like an SSH key (SQLite gives -wal/-shm the same mode).
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(AuditError::io(&path))?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL: readers (verify, export) never block the console's appends; FULL: an appended row survives power loss.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -185,7 +194,8 @@ impl AuditLog {
             if inserted == 0 {
                 return Err(AuditError::UserExists(name.into()));
             }
-            let detail = json!({"op": "add_user", "role": role.as_str()});
+            let fp = user_fingerprint(name, role.as_str(), &phc, false);
+            let detail = json!({"op": "add_user", "role": role.as_str(), "user_sha256": fp});
             insert_row(&tx, now, actor, actor_role, Action::ManageUsers, name, &detail)?;
             tx.commit()?;
             Ok(())
@@ -201,7 +211,10 @@ impl AuditLog {
             if tx.execute("UPDATE users SET disabled = ?1 WHERE name = ?2", params![disabled, name])? == 0 {
                 return Err(AuditError::BadUserName(name.into()));
             }
-            let detail = json!({"op": if disabled { "disable_user" } else { "enable_user" }});
+            let (role, phc): (String, String) =
+                tx.query_row("SELECT role, phc FROM users WHERE name = ?1", [name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let fp = user_fingerprint(name, &role, &phc, disabled);
+            let detail = json!({"op": if disabled { "disable_user" } else { "enable_user" }, "user_sha256": fp});
             insert_row(&tx, now, &by.user, by.role.as_str(), Action::ManageUsers, name, &detail)?;
             tx.commit()?;
             Ok(())
@@ -227,15 +240,26 @@ impl AuditLog {
 
     /// Check a password and open a session; success and failure are both logged.
     pub fn login(&self, user: &str, password: &str) -> Result<Session, AuditError> {
-        let found: Option<(String, String, bool)> = self.with_conn(|conn| {
-            Ok(conn
+        let (found, vouched) = self.with_conn(|conn| {
+            let found: Option<(String, String, bool)> = conn
                 .query_row("SELECT role, phc, disabled FROM users WHERE name = ?1", [user], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })
-                .optional()?)
+                .optional()?;
+            let vouched = match &found {
+                Some((role, phc, disabled)) => {
+                    vouched_fingerprint(conn, user)? == Some(user_fingerprint(user, role, phc, *disabled))
+                }
+                None => false,
+            };
+            Ok((found, vouched))
         })?;
         let now = (self.clock)();
         let ok_role = match &found {
+            Some(_) if !vouched => {
+                tracing::error!(user, "user record differs from the audit log: refusing the login");
+                None
+            }
             Some((role, phc, disabled)) => {
                 let matches = verify_password(password, phc)?;
                 if matches && !disabled {
@@ -252,6 +276,7 @@ impl AuditLog {
         let Some(role) = ok_role else {
             let reason = match &found {
                 None => "unknown_user",
+                Some(_) if !vouched => "user_record_not_in_log",
                 Some((_, _, true)) => "disabled",
                 Some(_) => "wrong_password",
             };
@@ -386,6 +411,26 @@ impl AuditLog {
     pub fn verify(&self) -> Result<super::VerifyReport, AuditError> {
         self.with_conn(|conn| super::verify::verify(conn))
     }
+}
+
+/// SHA-256 of a user record (name, role, password hash, disabled): what the log vouches for, so a
+/// role changed or a user inserted straight into SQLite is refused at login and flagged by verify.
+pub(crate) fn user_fingerprint(name: &str, role: &str, phc: &str, disabled: bool) -> String {
+    sha256_hex(canonical_json(&json!({"name": name, "role": role, "phc": phc, "disabled": disabled})).as_bytes())
+}
+
+/// The fingerprint recorded by the latest `manage_users` row about `name`, if any.
+pub(crate) fn vouched_fingerprint(conn: &Connection, name: &str) -> Result<Option<String>, AuditError> {
+    let detail: Option<String> = conn
+        .query_row(
+            "SELECT detail FROM audit WHERE subject = ?1 AND action = 'manage_users' ORDER BY seq DESC LIMIT 1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(detail
+        .and_then(|d| serde_json::from_str::<Value>(&d).ok())
+        .and_then(|v| v.get("user_sha256").and_then(Value::as_str).map(str::to_string)))
 }
 
 fn head(conn: &Connection) -> Result<(i64, String), AuditError> {

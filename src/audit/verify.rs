@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::AuditError;
 use super::chain::{AuditRow, GENESIS};
+use super::log::{user_fingerprint, vouched_fingerprint};
 
 /// What is wrong with the first bad row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,12 +89,15 @@ pub struct VerifyReport {
     pub last_good: (i64, String),
     /// The first failure, `None` when the chain holds.
     pub first_bad: Option<BadRow>,
+    /// Users whose record (role, password hash, disabled) is not what the log's latest
+    /// `manage_users` row vouches for: edited or inserted straight into SQLite. They cannot log in.
+    pub users_not_in_log: Vec<String>,
 }
 
 impl VerifyReport {
     /// True when nothing is wrong.
     pub fn ok(&self) -> bool {
-        self.first_bad.is_none()
+        self.first_bad.is_none() && self.users_not_in_log.is_empty()
     }
 }
 
@@ -146,6 +150,30 @@ fn decode(vals: &[Sql]) -> Result<AuditRow, String> {
     })
 }
 
+/// Users whose stored record the log does not vouch for, by name.
+fn check_users(conn: &Connection) -> Result<Vec<String>, AuditError> {
+    let mut stmt = conn.prepare("SELECT name, role, phc, disabled FROM users ORDER BY name")?;
+    let mut rows = stmt.query([])?;
+    let mut bad = Vec::new();
+    while let Some(r) = rows.next()? {
+        let name = match r.get::<_, Sql>(0)? {
+            Sql::Text(s) => s,
+            other => format!("{other:?}"),
+        };
+        let record = (r.get::<_, String>(1), r.get::<_, String>(2), r.get::<_, bool>(3));
+        let ok = match record {
+            (Ok(role), Ok(phc), Ok(disabled)) => {
+                vouched_fingerprint(conn, &name)? == Some(user_fingerprint(&name, &role, &phc, disabled))
+            }
+            _ => false,
+        };
+        if !ok {
+            bad.push(name);
+        }
+    }
+    Ok(bad)
+}
+
 /// Check the chain in `conn`; an `Err` only for database failures, tampering is in the report.
 pub fn verify(conn: &Connection) -> Result<VerifyReport, AuditError> {
     verify_with_anchor(conn, None)
@@ -153,7 +181,9 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport, AuditError> {
 
 /// [`verify`], also checking an external anchor.
 pub fn verify_with_anchor(conn: &Connection, anchor: Option<&Anchor>) -> Result<VerifyReport, AuditError> {
-    let mut report = VerifyReport { rows: 0, last_good: (0, GENESIS.into()), first_bad: None };
+    let mut report =
+        VerifyReport { rows: 0, last_good: (0, GENESIS.into()), first_bad: None, users_not_in_log: Vec::new() };
+    report.users_not_in_log = check_users(conn)?;
     let mut stmt = conn.prepare(
         "SELECT seq, time_ms, actor, role, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq",
     )?;

@@ -320,7 +320,8 @@ impl<C: Clock> Replayer<C> {
             }
             let now = self.clock.now_ms();
             if self.control.is_paused() {
-                if self.paused_at.is_none() {
+                // Before the first record there is no position to freeze: it starts wherever resume finds it.
+                if self.paused_at.is_none() && self.anchor.is_some() {
                     self.paused_at = Some(self.recorded_at(now));
                 }
                 self.clock.sleep_ms(MAX_SLEEP_MS);
@@ -360,7 +361,7 @@ impl<C: Clock> Replayer<C> {
     }
 
     fn pump(&mut self, tx: SyncSender<ReplayEvent>) {
-        while let Some(item) = self.next() {
+        for item in self.by_ref() {
             let ev = match item {
                 Ok(env) => ReplayEvent::Message(env),
                 Err(e) => {
@@ -448,6 +449,27 @@ mod tests {
         r.control().set_speed(60.0).unwrap();
         r.next().unwrap().unwrap();
         assert_eq!(clock.now_ms(), 6_100, "6 s of recorded time at x60 is 100 ms");
+    }
+
+    #[test]
+    fn pause_before_the_first_record_with_an_open_window() {
+        let clock = ManualClock::at(0);
+        let mut r =
+            Replayer::from_envelopes(vec![env(5_000), env(6_000)], i64::MIN, i64::MAX, 1.0, clock.clone()).unwrap();
+        let ctl = r.control();
+        ctl.set_paused(true);
+        let c2 = clock.clone();
+        let t = std::thread::spawn(move || {
+            while c2.now_ms() < 1_000 {
+                std::thread::yield_now();
+            }
+            ctl.set_paused(false);
+        });
+        assert_eq!(r.next().unwrap().unwrap().received_ms, 5_000);
+        t.join().unwrap();
+        let at = clock.now_ms();
+        assert_eq!(r.next().unwrap().unwrap().received_ms, 6_000);
+        assert_eq!(clock.now_ms(), at + 1_000);
     }
 
     #[test]

@@ -102,7 +102,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             if *json {
                 println!("{}", serde_json::to_string(&report)?);
             }
+            if !*json {
+                for user in &report.users_not_in_log {
+                    println!("TAMPERED: user {user}: record differs from the audit log (edited or inserted directly)");
+                }
+            }
             match &report.first_bad {
+                None if !report.users_not_in_log.is_empty() => Ok(ExitCode::from(1)),
                 None => {
                     let (seq, hash) = &report.last_good;
                     if !*json {

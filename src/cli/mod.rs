@@ -10,6 +10,8 @@ pub mod bench;
 pub mod calibrate;
 pub mod broker;
 pub mod certs;
+#[cfg(feature = "console")]
+pub mod console;
 pub mod decode;
 pub mod detect;
 pub mod edge;
@@ -55,6 +57,8 @@ enum Command {
     Certs(certs::Args),
     Mission(mission::Args),
     Patrol(patrol::Args),
+    #[cfg(feature = "console")]
+    Console(console::Args),
     Audit(audit::Args),
 }
 
@@ -77,6 +81,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Certs(args) => certs::run(&args),
         Command::Mission(args) => mission::run(&args),
         Command::Patrol(args) => patrol::run(&args),
+        #[cfg(feature = "console")]
+        Command::Console(args) => console::run(&args),
         Command::Audit(args) => audit::run(&args),
     }
 }

@@ -2,6 +2,13 @@
 //! from one start, then the water distance to any point is a lookup and a route to it is a walk
 //! back along parent cells, string-pulled: no A* per query.
 //!
+//! The pass is lazy and cheap: a field only grows as far as it is asked to
+//! ([`DistanceField::ensure_m`]), so a fleet planner pays for the water around each boat that
+//! matters to its targets, not for the whole 26 × 28 km map. The moves each cell allows are
+//! precomputed once per grid as a 16-bit mask, and the queue is a bucket ring (Dial's
+//! algorithm: bucket width = the smallest step cost, so a bucket's cells are final when it is
+//! reached), with no heap and no bounds checks in the inner loop.
+//!
 //! The grid is the router's own (same origin, cell size and shore margin; its usable cells are
 //! read back through [`WaterRouter::is_clear_xy`]), so a field and the router agree on which
 //! water is open. Steps go to the 16 neighbours (8 adjacent plus the 8 knight moves), which keeps
@@ -10,11 +17,10 @@
 //!
 //! # References
 //! - E. W. Dijkstra, *A note on two problems in connexion with graphs*, Numer. Math. 1, 1959.
+//! - R. B. Dial, *Algorithm 360: shortest-path forest with topological ordering*, CACM 12(11),
+//!   1969 (the bucket queue).
 //! - N. Rivera, C. Hernández, J. A. Baier, *Grid pathfinding on the 2^k neighborhoods*, AAAI 2017
 //!   (the error of 8- and 16-neighbour grid distances).
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 use super::CoastError;
 use super::land::Grid;
@@ -32,7 +38,41 @@ const CM_PER_M: f64 = 100.0;
 pub struct WaterGrid {
     grid: Grid,
     free: Vec<bool>,
+    /// Per cell, bit `k` set when step `k` of [`WaterGrid::steps`] leads to a usable cell
+    /// without cutting a blocked one.
+    moves: Vec<u16>,
+    /// The 16 steps: index offset and cost in centimetres.
+    steps: [(isize, u32); 16],
 }
+
+/// The 16 moves as `(dx, dy, relative cost, cells that must be free besides the target)`: for
+/// a diagonal the two it cuts between, for a knight move the two it passes through.
+fn move_table() -> [(i64, i64, f64, [(i64, i64); 2]); 16] {
+    let (s2, s5) = (std::f64::consts::SQRT_2, 5f64.sqrt());
+    let mut v = [(0, 0, 0.0, [(0, 0), (0, 0)]); 16];
+    let mut k = 0;
+    for (dx, dy) in [(1i64, 0i64), (-1, 0), (0, 1), (0, -1)] {
+        v[k] = (dx, dy, 1.0, [(0, 0), (0, 0)]);
+        k += 1;
+    }
+    for (dx, dy) in [(1i64, 1i64), (1, -1), (-1, 1), (-1, -1)] {
+        v[k] = (dx, dy, s2, [(dx, 0), (0, dy)]);
+        k += 1;
+    }
+    for (dx, dy) in [(2i64, 1i64), (2, -1), (-2, 1), (-2, -1)] {
+        v[k] = (dx, dy, s5, [(dx / 2, 0), (dx / 2, dy)]);
+        k += 1;
+    }
+    for (dx, dy) in [(1i64, 2i64), (-1, 2), (1, -2), (-1, -2)] {
+        v[k] = (dx, dy, s5, [(0, dy / 2), (dx, dy / 2)]);
+        k += 1;
+    }
+    v
+}
+
+/// Ring size of the bucket queue: a step costs at most √5 buckets, so a relaxation lands at
+/// most 3 buckets ahead of the one being processed.
+const RING: usize = 4;
 
 impl WaterGrid {
     /// The grid of `router` (same geometry, same usable cells).
@@ -57,7 +97,30 @@ impl WaterGrid {
                 free[iy * grid.nx + ix] = router.is_clear_xy(grid.centre(ix, iy));
             }
         }
-        WaterGrid { grid, free }
+        let table = move_table();
+        let (nx, ny) = (grid.nx as i64, grid.ny as i64);
+        let is_free = |x: i64, y: i64| x >= 0 && y >= 0 && x < nx && y < ny && free[(y * nx + x) as usize];
+        let mut moves = vec![0u16; free.len()];
+        for cy in 0..ny {
+            for cx in 0..nx {
+                if !free[(cy * nx + cx) as usize] {
+                    continue;
+                }
+                let mut mask = 0u16;
+                for (k, &(dx, dy, _, via)) in table.iter().enumerate() {
+                    if is_free(cx + dx, cy + dy) && via.iter().all(|&(vx, vy)| is_free(cx + vx, cy + vy)) {
+                        mask |= 1 << k;
+                    }
+                }
+                moves[(cy * nx + cx) as usize] = mask;
+            }
+        }
+        let cell_cm = grid.cell_m * CM_PER_M;
+        let mut steps = [(0isize, 0u32); 16];
+        for (k, &(dx, dy, rel, _)) in table.iter().enumerate() {
+            steps[k] = ((dy * nx + dx) as isize, (cell_cm * rel).round() as u32);
+        }
+        WaterGrid { grid, free, moves, steps }
     }
 
     fn centre(&self, c: usize) -> [f64; 2] {
@@ -111,7 +174,8 @@ impl WaterGrid {
         best.map(|(_, c)| c)
     }
 
-    /// The water distance field from `from` (plane metres) over every usable cell.
+    /// The water distance field from `from` (plane metres), empty until grown with
+    /// [`DistanceField::ensure_m`] (nothing is searched here).
     ///
     /// # Errors
     /// [`CoastError::NoWaterNear`] when no usable cell lies within 2 km of `from`.
@@ -128,62 +192,26 @@ impl WaterGrid {
             return Err(no_water());
         }
         let n = self.free.len();
-        let mut dist = vec![u32::MAX; n];
-        let mut parent = vec![u32::MAX; n];
-        let (nx, ny) = (self.grid.nx as i64, self.grid.ny as i64);
-        let cell_cm = self.grid.cell_m * CM_PER_M;
-        // (dx, dy, cost, cells that must be free besides the target: for a diagonal the two it
-        // cuts between, for a knight move the two it passes through).
-        let steps: Vec<(i64, i64, u32, [(i64, i64); 2])> = {
-            let mut v = Vec::with_capacity(16);
-            for (dx, dy) in [(1i64, 0i64), (-1, 0), (0, 1), (0, -1)] {
-                v.push((dx, dy, cell_cm.round() as u32, [(0, 0), (0, 0)]));
-            }
-            for (dx, dy) in [(1i64, 1i64), (1, -1), (-1, 1), (-1, -1)] {
-                v.push((dx, dy, (cell_cm * std::f64::consts::SQRT_2).round() as u32, [(dx, 0), (0, dy)]));
-            }
-            let knight = (cell_cm * 5f64.sqrt()).round() as u32;
-            for (dx, dy) in [(2i64, 1i64), (2, -1), (-2, 1), (-2, -1)] {
-                v.push((dx, dy, knight, [(dx / 2, 0), (dx / 2, dy)]));
-            }
-            for (dx, dy) in [(1i64, 2i64), (-1, 2), (1, -2), (-1, -2)] {
-                v.push((dx, dy, knight, [(0, dy / 2), (dx, dy / 2)]));
-            }
-            v
-        };
         let start_cm = ((sc[0] - from[0]).hypot(sc[1] - from[1]) * CM_PER_M).round() as u32;
-        dist[s] = start_cm;
-        let mut open = BinaryHeap::new();
-        open.push(Reverse((start_cm, s as u32)));
-        while let Some(Reverse((d, c))) = open.pop() {
-            let c = c as usize;
-            if d > dist[c] {
-                continue;
-            }
-            let (cx, cy) = ((c % self.grid.nx) as i64, (c / self.grid.nx) as i64);
-            'step: for &(dx, dy, cost, via) in &steps {
-                let (x, y) = (cx + dx, cy + dy);
-                if x < 0 || y < 0 || x >= nx || y >= ny {
-                    continue;
-                }
-                let m = (y * nx + x) as usize;
-                if !self.free[m] {
-                    continue;
-                }
-                for (vx, vy) in via {
-                    if (vx, vy) != (0, 0) && !self.free[((cy + vy) * nx + cx + vx) as usize] {
-                        continue 'step;
-                    }
-                }
-                let nd = d + cost;
-                if nd < dist[m] {
-                    dist[m] = nd;
-                    parent[m] = c as u32;
-                    open.push(Reverse((nd, m as u32)));
-                }
-            }
-        }
-        Ok(DistanceField { grid: self, from, start: s, dist, parent })
+        let mut f = DistanceField {
+            grid: self,
+            from,
+            start: s,
+            dist: vec![u32::MAX; n],
+            parent: vec![u32::MAX; n],
+            ring: Default::default(),
+            bucket: (start_cm / self.bucket_cm()) as u64,
+            settled_cm: 0,
+            done: false,
+        };
+        f.dist[s] = start_cm;
+        f.ring[f.bucket as usize % RING].push((start_cm, s as u32));
+        Ok(f)
+    }
+
+    /// Bucket width of the queue: the smallest step cost (one cell straight).
+    fn bucket_cm(&self) -> u32 {
+        self.steps[0].1.max(1)
     }
 }
 
@@ -194,12 +222,67 @@ pub struct DistanceField<'g> {
     grid: &'g WaterGrid,
     from: [f64; 2],
     start: usize,
-    /// Centimetres from `from`; `u32::MAX` where unreachable.
+    /// Centimetres from `from`; `u32::MAX` where not reached yet. Final below `settled_cm`.
     dist: Vec<u32>,
     parent: Vec<u32>,
+    /// The bucket queue: `(distance, cell)` entries, bucket `b` at `ring[b % RING]`.
+    ring: [Vec<(u32, u32)>; RING],
+    /// The bucket to process next.
+    bucket: u64,
+    /// Every cell nearer than this (centimetres) has its final distance.
+    settled_cm: u64,
+    /// The whole reachable water is settled.
+    done: bool,
 }
 
 impl DistanceField<'_> {
+    /// Grows the field until every cell within `radius_m` of water distance from the start has
+    /// its final distance (or all reachable water is done). Cheap when already that far.
+    pub fn ensure_m(&mut self, radius_m: f64) {
+        let want = (radius_m.max(0.0) * CM_PER_M).ceil() as u64;
+        let g = self.grid;
+        let w = g.bucket_cm() as u64;
+        while !self.done && self.settled_cm <= want {
+            let slot = self.bucket as usize % RING;
+            let mut items = std::mem::take(&mut self.ring[slot]);
+            for &(d, c) in &items {
+                let c = c as usize;
+                if d != self.dist[c] {
+                    continue;
+                }
+                let mut mask = g.moves[c];
+                while mask != 0 {
+                    let k = mask.trailing_zeros() as usize;
+                    mask &= mask - 1;
+                    let (off, cost) = g.steps[k];
+                    let m = (c as isize + off) as usize;
+                    let nd = d + cost;
+                    if nd < self.dist[m] {
+                        self.dist[m] = nd;
+                        self.parent[m] = c as u32;
+                        self.ring[(nd as u64 / w) as usize % RING].push((nd, m as u32));
+                    }
+                }
+            }
+            items.clear();
+            self.ring[slot] = items;
+            self.bucket += 1;
+            self.settled_cm = self.bucket * w;
+            if self.ring.iter().all(Vec::is_empty) {
+                self.done = true;
+            }
+        }
+    }
+
+    /// How far the field is final, metres: any cell not reached is at least this far by water.
+    pub fn settled_m(&self) -> f64 {
+        if self.done { f64::INFINITY } else { self.settled_cm as f64 / CM_PER_M }
+    }
+
+    /// Whether cell `c` has its final distance.
+    fn is_final(&self, c: usize) -> bool {
+        self.dist[c] != u32::MAX && (self.done || (self.dist[c] as u64) < self.settled_cm)
+    }
     /// The start point, plane metres.
     pub fn from_xy(&self) -> [f64; 2] {
         self.from
@@ -215,7 +298,7 @@ impl DistanceField<'_> {
             self.dist[c] as f64 / CM_PER_M + (q[0] - p[0]).hypot(q[1] - p[1])
         };
         if let Some(c) = g.index(cx, cy)
-            && self.dist[c] != u32::MAX
+            && self.is_final(c)
         {
             return Some((c, val(c)));
         }
@@ -227,7 +310,7 @@ impl DistanceField<'_> {
                         continue;
                     }
                     let Some(c) = g.index(ix, iy) else { continue };
-                    if self.dist[c] == u32::MAX {
+                    if !self.is_final(c) {
                         continue;
                     }
                     let v = val(c);
@@ -244,13 +327,24 @@ impl DistanceField<'_> {
     }
 
     /// The water distance from the start to `p` along the grid, or `None` where the water
-    /// around `p` is not reached (land, another basin).
+    /// around `p` is not reached (land, another basin, or farther than the field has grown:
+    /// then it is at least [`DistanceField::settled_m`]).
     ///
     /// # Units
     /// Plane metres in and out. An upper bound on the string-pulled route's length, at most
     /// about 3 % above it in open water.
     pub fn distance_m(&self, p: [f64; 2]) -> Option<f64> {
         self.cell_for(p).map(|(_, d)| d)
+    }
+
+    /// For a point in usable water the field has not reached yet: how far it is at least
+    /// ([`DistanceField::settled_m`]). `None` when `p` has a distance, or lies in land, the shore
+    /// margin or off the grid (where nothing bounds it).
+    pub fn at_least_m(&self, p: [f64; 2]) -> Option<f64> {
+        let g = &self.grid.grid;
+        let (cx, cy) = g.cell_of(p);
+        let c = g.index(cx, cy)?;
+        (self.grid.free[c] && !self.is_final(c)).then(|| self.settled_m())
     }
 
     /// A route from the start to `p` (both included) whose every leg is on water: the grid path
@@ -346,7 +440,8 @@ mod tests {
             let near = |p| r.nearest_clear(p, 2_000.0).unwrap();
             let (a, b) = (plane.to_xy(near(LatLon::new(22.19, 113.57))), plane.to_xy(near(LatLon::new(22.10, 113.556))));
             let g = WaterGrid::of(r);
-            let f = g.field_from(r, a).unwrap();
+            let mut f = g.field_from(r, a).unwrap();
+            f.ensure_m(f64::INFINITY);
             let path = f.route_xy(r, b).unwrap();
             for w in path.windows(2) {
                 assert!(!r.coast().crosses_land_xy(w[0], w[1]));
@@ -364,7 +459,32 @@ mod tests {
             let plane = *r.coast().plane();
             let (a, b) = (plane.to_xy(LatLon::new(22.10, 113.62)), plane.to_xy(LatLon::new(22.13, 113.64)));
             let g = WaterGrid::of(r);
-            assert_eq!(g.field_from(r, a).unwrap().route_xy(r, b).unwrap().len(), 2);
+            let mut f = g.field_from(r, a).unwrap();
+            f.ensure_m(5_000.0);
+            assert_eq!(f.route_xy(r, b).unwrap().len(), 2);
+        }
+
+        #[test]
+        fn a_field_grown_in_steps_agrees_with_one_grown_at_once() {
+            let r = router();
+            let plane = *r.coast().plane();
+            let g = WaterGrid::of(r);
+            let a = plane.to_xy(LatLon::new(22.192, 113.561));
+            let mut full = g.field_from(r, a).unwrap();
+            full.ensure_m(f64::INFINITY);
+            let mut lazy = g.field_from(r, a).unwrap();
+            for radius in [500.0, 2_000.0, 6_000.0, 12_000.0] {
+                lazy.ensure_m(radius);
+                assert!(lazy.settled_m() > radius);
+                for p in [LatLon::new(22.18, 113.565), LatLon::new(22.135, 113.5495), LatLon::new(22.10, 113.556)] {
+                    let p = plane.to_xy(p);
+                    match (lazy.distance_m(p), full.distance_m(p)) {
+                        (Some(l), Some(f)) => assert_eq!(l, f, "at radius {radius}"),
+                        (None, Some(f)) => assert!(f + 200.0 > radius, "{f} m is within {radius} m: must be settled"),
+                        (l, f) => panic!("{l:?} vs {f:?}"),
+                    }
+                }
+            }
         }
 
         #[test]

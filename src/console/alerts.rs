@@ -180,7 +180,9 @@ impl AlertQueue {
             }
             WorkflowAction::Assign(unit) => AlertState::Assigned(unit.trim().to_string()),
             WorkflowAction::Escalate => AlertState::Escalated,
-            WorkflowAction::Dismiss(r) if r.trim().is_empty() => return Err(WorkflowError::Missing("dismiss", "reason")),
+            WorkflowAction::Dismiss(r) if r.trim().is_empty() => {
+                return Err(WorkflowError::Missing("dismiss", "reason"));
+            }
             WorkflowAction::Dismiss(r) => {
                 let a = &e.alert;
                 self.suppress.insert((a.site.clone(), a.track_id.clone(), a.kind), r.trim().to_string());
@@ -208,8 +210,7 @@ impl AlertQueue {
     /// The queue as shown: open first, then severity (highest first), then newest first;
     /// finished alerts only when `include_finished`.
     pub fn sorted(&self, include_finished: bool) -> Vec<&AlertEntry> {
-        let mut v: Vec<&AlertEntry> =
-            self.by_id.values().filter(|e| include_finished || e.state.is_open()).collect();
+        let mut v: Vec<&AlertEntry> = self.by_id.values().filter(|e| include_finished || e.state.is_open()).collect();
         v.sort_by(|a, b| {
             b.state
                 .is_open()
@@ -224,10 +225,7 @@ impl AlertQueue {
 
     /// Open, unsuppressed, new alerts at or above `min`: what makes the screen flash.
     pub fn unacknowledged_at_least(&self, min: Severity) -> usize {
-        self.by_id
-            .values()
-            .filter(|e| e.state == AlertState::New && !e.suppressed && e.alert.severity >= min)
-            .count()
+        self.by_id.values().filter(|e| e.state == AlertState::New && !e.suppressed && e.alert.severity >= min).count()
     }
 
     /// Number of alerts (all states).
@@ -298,7 +296,10 @@ mod tests {
         assert_eq!(q.apply(&a.id, &WorkflowAction::Acknowledge, "op", 1.0), Ok(("new", "acknowledged")));
         assert_eq!(q.unacknowledged_at_least(Severity::High), 0);
         assert!(matches!(q.apply(&a.id, &WorkflowAction::Acknowledge, "op", 1.0), Err(WorkflowError::AlreadyPast(..))));
-        assert_eq!(q.apply(&a.id, &WorkflowAction::Assign(" ".into()), "op", 1.0), Err(WorkflowError::Missing("assign", "unit")));
+        assert_eq!(
+            q.apply(&a.id, &WorkflowAction::Assign(" ".into()), "op", 1.0),
+            Err(WorkflowError::Missing("assign", "unit"))
+        );
         assert_eq!(q.apply(&a.id, &WorkflowAction::Assign("pb-1".into()), "op", 2.0), Ok(("acknowledged", "assigned")));
         assert_eq!(q.apply(&a.id, &WorkflowAction::Escalate, "op", 3.0), Ok(("assigned", "escalated")));
         assert_eq!(

@@ -34,8 +34,24 @@ pub struct Operator {
     pub session: Session,
 }
 
+/// The login form shown until an operator logs in (when an audit log is configured).
+pub struct Login {
+    /// The audit log that checks passwords.
+    pub log: AuditLog,
+    /// User name typed.
+    pub user: String,
+    /// Password typed.
+    pub password: String,
+    /// Last failure.
+    pub error: Option<String>,
+}
+
 /// The whole console.
 pub struct ConsoleApp {
+    /// Pending login: while set, only the login form is shown.
+    pub login: Option<Login>,
+    /// A banner tag for the data source when it is neither live nor replay (e.g. SYNTHETIC).
+    pub source_tag: Option<String>,
     /// Static map data.
     pub basemap: Basemap,
     /// The operational picture.
@@ -81,6 +97,8 @@ impl ConsoleApp {
         let picture = Picture::new(&basemap.sites, zones);
         let assign_unit = units.units.first().map(|u| u.id.clone()).unwrap_or_default();
         ConsoleApp {
+            login: None,
+            source_tag: None,
             basemap,
             picture,
             map: MapState::default(),
@@ -108,7 +126,8 @@ impl ConsoleApp {
             Ingested::Alert(super::alerts::Receipt::New) if !self.feed.is_replay() => {
                 if let Some(op) = &self.operator {
                     if let Ok(crate::bus::msg::Message::Alert(a)) = crate::bus::msg::parse(&m.topic, &m.payload) {
-                        let d = json!({"site": a.alert.site, "kind": a.alert.kind.as_str(), "severity": a.alert.severity});
+                        let d =
+                            json!({"site": a.alert.site, "kind": a.alert.kind.as_str(), "severity": a.alert.severity});
                         if let Err(e) = op.log.alert_state(a.alert.id.as_str(), None, "raised", None, d) {
                             tracing::warn!("audit: {e}");
                         }
@@ -136,7 +155,8 @@ impl ConsoleApp {
     }
 
     fn now_s(&self) -> f64 {
-        if self.feed.is_replay() { self.picture.last_rx_s } else { crate::bus::client::now_s() }
+        // Live: the wall clock. Replay and hand-fed pictures: the time of the data.
+        if matches!(self.feed, Feed::Live(_)) { crate::bus::client::now_s() } else { self.picture.last_rx_s }
     }
 
     /// Whether the current user may do `action` (everyone may when no audit log is configured).
@@ -162,7 +182,9 @@ impl ConsoleApp {
             _ => json!({}),
         };
         if let Some(op) = &self.operator {
-            op.log.append(&op.session, action.audit_action(), id.as_str(), detail.clone()).map_err(|e| e.to_string())?;
+            op.log
+                .append(&op.session, action.audit_action(), id.as_str(), detail.clone())
+                .map_err(|e| e.to_string())?;
         }
         let (from, to) = self.picture.alerts.apply(id, &action, &who, now).map_err(|e| e.to_string())?;
         if let Some(op) = &self.operator
@@ -210,8 +232,54 @@ impl ConsoleApp {
         }
     }
 
+    /// Require a login against `log` before the console is shown.
+    pub fn require_login(&mut self, log: AuditLog) {
+        self.login = Some(Login { log, user: String::new(), password: String::new(), error: None });
+    }
+
+    fn login_form(&mut self, ui: &mut Ui) {
+        let Some(l) = &mut self.login else { return };
+        let mut done = None;
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.heading("SEAWARDEN — Maritime Operations Command Centre");
+                ui.label("Every action is recorded in the audit log.");
+                ui.add_space(12.0);
+                let lu = ui.label("User");
+                ui.add(egui::TextEdit::singleline(&mut l.user).desired_width(220.0)).labelled_by(lu.id);
+                let lp = ui.label("Password");
+                let pw = ui
+                    .add(egui::TextEdit::singleline(&mut l.password).password(true).desired_width(220.0))
+                    .labelled_by(lp.id);
+                let enter = pw.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if ui.button("Log in").clicked() || enter {
+                    match l.log.login(l.user.trim(), &l.password) {
+                        Ok(session) => done = Some(session),
+                        Err(e) => {
+                            l.error = Some(e.to_string());
+                            l.password.clear();
+                        }
+                    }
+                }
+                if let Some(e) = &l.error {
+                    ui.colored_label(Color32::from_rgb(255, 100, 100), e);
+                }
+            });
+        });
+        if let Some(session) = done
+            && let Some(l) = self.login.take()
+        {
+            self.operator = Some(Operator { log: l.log, session });
+        }
+    }
+
     /// Draw the whole console into `ui` (the window's root, or a test harness).
     pub fn ui(&mut self, ui: &mut Ui) {
+        if self.login.is_some() {
+            self.login_form(ui);
+            return;
+        }
         self.drain_feed();
         let now = self.now_s();
         self.dark_sites = self.picture.health.dark_sites(now);
@@ -222,12 +290,9 @@ impl ConsoleApp {
             .resizable(true)
             .default_size(if narrow { 330.0 } else { 400.0 })
             .show(ui, |ui| self.alert_panel(ui));
-        egui::Panel::right("details")
-            .resizable(true)
-            .default_size(if narrow { 290.0 } else { 340.0 })
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.details_panel(ui, now));
-            });
+        egui::Panel::right("details").resizable(true).default_size(if narrow { 290.0 } else { 340.0 }).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| self.details_panel(ui, now));
+        });
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             let alerted: HashSet<TrackKey> = self
                 .picture
@@ -261,10 +326,28 @@ impl ConsoleApp {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("SEAWARDEN").strong().size(16.0));
             if self.feed.is_replay() {
-                ui.label(RichText::new(" REPLAY ").strong().size(16.0).color(Color32::BLACK).background_color(Color32::from_rgb(230, 90, 230)));
+                ui.label(
+                    RichText::new(" REPLAY ")
+                        .strong()
+                        .size(16.0)
+                        .color(Color32::BLACK)
+                        .background_color(Color32::from_rgb(230, 90, 230)),
+                );
             } else if let Feed::Live(l) = &self.feed {
-                ui.label(RichText::new(" LIVE ").strong().color(Color32::BLACK).background_color(Color32::from_rgb(80, 200, 120)));
+                ui.label(
+                    RichText::new(" LIVE ")
+                        .strong()
+                        .color(Color32::BLACK)
+                        .background_color(Color32::from_rgb(80, 200, 120)),
+                );
                 ui.label(&l.broker);
+            } else if let Some(tag) = &self.source_tag {
+                ui.label(
+                    RichText::new(format!(" {tag} "))
+                        .strong()
+                        .color(Color32::BLACK)
+                        .background_color(Color32::from_rgb(240, 200, 60)),
+                );
             } else {
                 ui.label(RichText::new(" NO FEED ").strong().color(Color32::BLACK).background_color(Color32::GRAY));
             }
@@ -280,17 +363,28 @@ impl ConsoleApp {
             if hot > 0 {
                 let on = (time * 3.0).sin() > 0.0;
                 let bg = if on { Color32::from_rgb(220, 40, 40) } else { Color32::from_rgb(90, 20, 20) };
-                ui.label(RichText::new(format!(" {hot} HIGH/CRITICAL UNACKNOWLEDGED ")).strong().color(Color32::WHITE).background_color(bg));
+                ui.label(
+                    RichText::new(format!(" {hot} HIGH/CRITICAL UNACKNOWLEDGED "))
+                        .strong()
+                        .color(Color32::WHITE)
+                        .background_color(bg),
+                );
             }
             ui.separator();
             let n = self.basemap.sites.len();
             let up = self.basemap.sites.iter().filter(|s| p.health.is_up(&s.id, now)).count();
             ui.label(format!("sites up {up}/{n}"));
             if !self.dark_sites.is_empty() {
-                ui.label(RichText::new(format!(" DARK: {} ", self.dark_sites.join(", "))).color(Color32::WHITE).background_color(Color32::from_rgb(150, 30, 30)));
+                ui.label(
+                    RichText::new(format!(" DARK: {} ", self.dark_sites.join(", ")))
+                        .color(Color32::WHITE)
+                        .background_color(Color32::from_rgb(150, 30, 30)),
+                );
             }
             if p.rejected_total() > 0 {
-                ui.label(RichText::new(format!("rejected {}", p.rejected_total())).color(Color32::from_rgb(240, 160, 40)));
+                ui.label(
+                    RichText::new(format!("rejected {}", p.rejected_total())).color(Color32::from_rgb(240, 160, 40)),
+                );
             }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 match &self.operator {
@@ -361,7 +455,11 @@ impl ConsoleApp {
         };
         let Some(e) = self.picture.alerts.get(&id).cloned() else { return };
         let a = &e.alert;
-        ui.label(RichText::new(format!("{} — {:?}", a.kind.as_str(), a.severity)).strong().color(theme::severity(a.severity)));
+        ui.label(
+            RichText::new(format!("{} — {:?}", a.kind.as_str(), a.severity))
+                .strong()
+                .color(theme::severity(a.severity)),
+        );
         ui.label(format!("id {}  update {}  copies {}", a.id, a.update, e.received));
         ui.label(format!("{}/{}  {:.5}°N {:.5}°E", a.site, a.track_id, a.lat, a.lon));
         if let Some(m) = a.mmsi {
@@ -385,7 +483,13 @@ impl ConsoleApp {
         ui.label(format!("state: {}", e.state.name()));
         if e.state.is_open() {
             ui.horizontal_wrapped(|ui| {
-                if ui.add_enabled(self.may(Action::Acknowledge) && e.state == AlertState::New, egui::Button::new("Acknowledge")).clicked() {
+                if ui
+                    .add_enabled(
+                        self.may(Action::Acknowledge) && e.state == AlertState::New,
+                        egui::Button::new("Acknowledge"),
+                    )
+                    .clicked()
+                {
                     self.do_act(&id, WorkflowAction::Acknowledge);
                 }
                 if ui.add_enabled(self.may(Action::Escalate), egui::Button::new("Escalate")).clicked() {
@@ -393,11 +497,14 @@ impl ConsoleApp {
                 }
             });
             ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("assign-unit").selected_text(self.assign_unit.clone()).width(150.0).show_ui(ui, |ui| {
-                    for u in &self.units.units {
-                        ui.selectable_value(&mut self.assign_unit, u.id.clone(), format!("{} ({})", u.id, u.name));
-                    }
-                });
+                egui::ComboBox::from_id_salt("assign-unit")
+                    .selected_text(self.assign_unit.clone())
+                    .width(150.0)
+                    .show_ui(ui, |ui| {
+                        for u in &self.units.units {
+                            ui.selectable_value(&mut self.assign_unit, u.id.clone(), format!("{} ({})", u.id, u.name));
+                        }
+                    });
                 if ui.add_enabled(self.may(Action::Assign), egui::Button::new("Assign")).clicked() {
                     let u = self.assign_unit.clone();
                     self.do_act(&id, WorkflowAction::Assign(u));
@@ -412,11 +519,14 @@ impl ConsoleApp {
                 }
             });
             ui.horizontal(|ui| {
-                egui::ComboBox::from_id_salt("close-outcome").selected_text(outcome_name(self.close_outcome)).show_ui(ui, |ui| {
-                    for o in [Outcome::FalseAlarm, Outcome::SarAssisted, Outcome::Intercepted] {
-                        ui.selectable_value(&mut self.close_outcome, o, outcome_name(o));
-                    }
-                });
+                egui::ComboBox::from_id_salt("close-outcome").selected_text(outcome_name(self.close_outcome)).show_ui(
+                    ui,
+                    |ui| {
+                        for o in [Outcome::FalseAlarm, Outcome::SarAssisted, Outcome::Intercepted] {
+                            ui.selectable_value(&mut self.close_outcome, o, outcome_name(o));
+                        }
+                    },
+                );
                 let o = self.close_outcome;
                 if ui.add_enabled(self.may(Action::Close(o)), egui::Button::new("Close")).clicked() {
                     self.do_act(&id, WorkflowAction::Close(o));
@@ -483,7 +593,11 @@ impl ConsoleApp {
                 row("MMSI", m.to_string());
             }
             if let Some(a) = &t.extras.ais {
-                for (k, v) in [("name", a.name.clone()), ("call sign", a.callsign.clone()), ("destination", a.destination.clone())] {
+                for (k, v) in [
+                    ("name", a.name.clone()),
+                    ("call sign", a.callsign.clone()),
+                    ("destination", a.destination.clone()),
+                ] {
                     if let Some(v) = v {
                         row(k, v);
                     }

@@ -114,7 +114,10 @@ impl Default for LayerToggles {
     }
 }
 
-fn features(text: &str, what: &str) -> Result<Vec<(serde_json::Map<String, serde_json::Value>, geo::MultiPolygon<f64>)>, LayerError> {
+fn features(
+    text: &str,
+    what: &str,
+) -> Result<Vec<(serde_json::Map<String, serde_json::Value>, geo::MultiPolygon<f64>)>, LayerError> {
     let bad = |why: String| LayerError::GeoJson { what: what.into(), why };
     let gj: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| bad(e.to_string()))?;
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
@@ -160,13 +163,7 @@ impl Basemap {
     /// # Errors
     /// Only if an embedded asset is broken (the tests load it).
     pub fn macau() -> Result<Self, LayerError> {
-        Self::from_texts(
-            MACAU_COAST_GEOJSON,
-            WATERS_GEOJSON,
-            HOTSPOTS_GEOJSON,
-            NO_FLY_GEOJSON,
-            Sites::macau(),
-        )
+        Self::from_texts(MACAU_COAST_GEOJSON, WATERS_GEOJSON, HOTSPOTS_GEOJSON, NO_FLY_GEOJSON, Sites::macau())
     }
 
     /// Load from an assets directory laid out like `assets/` (operator-supplied data).
@@ -280,7 +277,13 @@ impl Basemap {
                 }
                 if view.m_per_pt < 40.0 {
                     let p = t.apply(h.area.label_at[0], h.area.label_at[1]);
-                    painter.text(p, Align2::CENTER_CENTER, &h.area.id, FontId::proportional(10.0), c.gamma_multiply(0.9));
+                    painter.text(
+                        p,
+                        Align2::CENTER_CENTER,
+                        &h.area.id,
+                        FontId::proportional(10.0),
+                        c.gamma_multiply(0.9),
+                    );
                 }
             }
         }
@@ -307,12 +310,17 @@ impl Basemap {
             if layers.radar_rings && s.radar {
                 let r = view.pts(RADAR_RANGE_M);
                 painter.circle_stroke(c, r, Stroke::new(1.0, theme::RADAR_RING));
-                painter.circle_stroke(c, r / 2.0, Stroke::new(0.5, theme::RADAR_RING));
             }
             let sq = Rect::from_center_size(c, egui::vec2(7.0, 7.0));
             painter.rect_filled(sq, 1.0, theme::SITE);
             if view.m_per_pt < 60.0 {
-                painter.text(c + egui::vec2(6.0, -6.0), Align2::LEFT_BOTTOM, &s.id, FontId::proportional(10.0), theme::SITE);
+                painter.text(
+                    c + egui::vec2(6.0, -6.0),
+                    Align2::LEFT_BOTTOM,
+                    &s.id,
+                    FontId::proportional(10.0),
+                    theme::SITE,
+                );
             }
         }
     }
@@ -367,7 +375,8 @@ mod tests {
         let inside = |p: [f64; 2]| {
             m.land_indices.chunks(3).any(|t| {
                 let [a, b, c] = [t[0], t[1], t[2]].map(|i| m.land_vertices[i as usize]);
-                let s = |p1: [f64; 2], p2: [f64; 2]| (p[0] - p2[0]) * (p1[1] - p2[1]) - (p1[0] - p2[0]) * (p[1] - p2[1]);
+                let s =
+                    |p1: [f64; 2], p2: [f64; 2]| (p[0] - p2[0]) * (p1[1] - p2[1]) - (p1[0] - p2[0]) * (p[1] - p2[1]);
                 let (d1, d2, d3) = (s(a, b), s(b, c), s(c, a));
                 !((d1 < 0.0 || d2 < 0.0 || d3 < 0.0) && (d1 > 0.0 || d2 > 0.0 || d3 > 0.0))
             })

@@ -5,17 +5,19 @@
 
 use std::collections::HashSet;
 
-use eframe::egui::{self, Align2, Color32, FontId, Key, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2};
+use eframe::egui::{
+    self, Align2, Color32, FontId, Key, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
+};
 
 use super::alerts::AlertQueue;
 use super::layers::{Basemap, LayerToggles, draw_attribution};
 use super::projection::{View, nice_length_m};
 use super::theme;
 use super::tracks::{SourceKind, TrackFilter, TrackKey, TrackState, TrackStore, VesselClass};
-use crate::geodesy::{LatLon, MPS_PER_KNOT, METRES_PER_NMI, bearing_deg, distance_m};
+use crate::geodesy::{LatLon, METRES_PER_NMI, MPS_PER_KNOT, bearing_deg, distance_m};
 
 /// Heading vectors show where a track will be this many seconds ahead.
-pub const VECTOR_AHEAD_S: f64 = 180.0;
+pub const VECTOR_AHEAD_S: f64 = 60.0;
 /// A click selects the nearest track within this many points.
 pub const PICK_RADIUS_PT: f32 = 14.0;
 
@@ -138,8 +140,19 @@ pub fn show(ui: &mut Ui, st: &mut MapState, inp: &MapInputs<'_>) -> MapOutput {
     if !ui.ctx().egui_wants_keyboard_input() {
         let step = 60.0;
         let keys = ui.input(|i| {
-            [Key::ArrowLeft, Key::ArrowRight, Key::ArrowUp, Key::ArrowDown, Key::Plus, Key::Equals, Key::Minus, Key::Home, Key::M, Key::Escape]
-                .map(|k| i.key_pressed(k))
+            [
+                Key::ArrowLeft,
+                Key::ArrowRight,
+                Key::ArrowUp,
+                Key::ArrowDown,
+                Key::Plus,
+                Key::Equals,
+                Key::Minus,
+                Key::Home,
+                Key::M,
+                Key::Escape,
+            ]
+            .map(|k| i.key_pressed(k))
         });
         let [l, r, u, d, plus, eq, minus, home, m, esc] = keys;
         if l {
@@ -237,7 +250,8 @@ fn symbol(shapes: &mut Vec<Shape>, c: Pos2, t: &TrackState, color: Color32) {
             egui::StrokeKind::Middle,
         )),
         SourceKind::Ir => {
-            let pts = vec![c + vec2(0.0, -r * 1.3), c + vec2(r * 1.3, 0.0), c + vec2(0.0, r * 1.3), c + vec2(-r * 1.3, 0.0)];
+            let pts =
+                vec![c + vec2(0.0, -r * 1.3), c + vec2(r * 1.3, 0.0), c + vec2(0.0, r * 1.3), c + vec2(-r * 1.3, 0.0)];
             shapes.push(Shape::closed_line(pts, stroke));
         }
         SourceKind::Fused => {
@@ -325,7 +339,11 @@ fn draw_labels(painter: &Painter, rect: Rect, shown: &mut [(&TrackState, Pos2)],
     const MAX_LABELS: usize = 400;
     let prio = |t: &TrackState| -> (u8, u8, i64) {
         let sel = inp.selected.is_some_and(|k| *k == t.key);
-        (!sel as u8, !inp.alerted.contains(&t.key) as u8, -((t.report.sog_kn * 10.0) as i64) + if t.dark { -10_000 } else { 0 })
+        (
+            !sel as u8,
+            !inp.alerted.contains(&t.key) as u8,
+            -((t.report.sog_kn * 10.0) as i64) + if t.dark { -10_000 } else { 0 },
+        )
     };
     shown.sort_by_cached_key(|(t, _)| prio(t));
     let cols = (rect.width() / CELL).ceil() as usize + 1;
@@ -406,7 +424,7 @@ fn draw_overlays(painter: &Painter, rect: Rect, view: &View, st: &MapState) {
     painter.text(base + vec2(w / 2.0, -4.0), Align2::CENTER_BOTTOM, txt, FontId::proportional(11.0), Color32::WHITE);
     // Cursor position above it.
     if let Some(c) = st.cursor {
-        label_box(painter, rect.left_bottom() + vec2(10.0, -44.0), &format!("{:.5}°N {:.5}°E", c.lat_deg, c.lon_deg));
+        label_box(painter, rect.left_bottom() + vec2(10.0, -58.0), &format!("{:.5}°N {:.5}°E", c.lat_deg, c.lon_deg));
     }
     if st.measuring {
         label_box(painter, rect.left_top() + vec2(10.0, 10.0), "MEASURE: click two points (M / Esc to end)");

@@ -13,12 +13,16 @@
 
 /// Alert queue and workflow.
 pub mod alerts;
+/// The application and its layout.
+pub mod app;
 /// Live and replay message sources.
 pub mod feed;
 /// Node health.
 pub mod health;
 /// The static base map.
 pub mod layers;
+/// The map widget.
+pub mod map;
 /// The operational picture.
 pub mod picture;
 /// Map projection.
@@ -27,9 +31,11 @@ pub mod projection;
 pub mod theme;
 /// Track store and filters.
 pub mod tracks;
-/// The application and its layout.
-pub mod app;
-/// The map widget.
-pub mod map;
 
 pub use app::ConsoleApp;
+/// Headless frame-time measurement.
+pub mod bench;
+/// Deterministic synthetic picture for bench, tests and screenshots.
+pub mod synth;
+#[cfg(test)]
+mod ui_tests;

@@ -138,7 +138,10 @@ mod tests {
         assert_eq!(p.ingest(&topic::tracks("ka-ho"), &t, 1.0), Ingested::Tracks);
         assert_eq!(p.tracks.len(), 1);
         let off = serde_json::to_vec(&StatusMsg::offline("ka-ho")).unwrap();
-        assert_eq!(p.ingest(&topic::status("ka-ho"), &off, 2.0), Ingested::Status(Some(HealthEvent::WentDark("ka-ho".into()))));
+        assert_eq!(
+            p.ingest(&topic::status("ka-ho"), &off, 2.0),
+            Ingested::Status(Some(HealthEvent::WentDark("ka-ho".into())))
+        );
         assert!(p.tracks.is_empty());
     }
 }

@@ -17,9 +17,9 @@ pub const WATERS: Color32 = Color32::from_rgb(90, 150, 210);
 /// Drone no-fly zone.
 pub const NO_FLY: Color32 = Color32::from_rgb(200, 110, 230);
 /// Camera sector outline.
-pub const SECTOR: Color32 = Color32::from_rgba_premultiplied(60, 80, 60, 90);
+pub const SECTOR: Color32 = Color32::from_rgba_premultiplied(45, 60, 45, 70);
 /// Radar range ring.
-pub const RADAR_RING: Color32 = Color32::from_rgba_premultiplied(40, 90, 90, 110);
+pub const RADAR_RING: Color32 = Color32::from_rgba_premultiplied(25, 55, 60, 70);
 /// Site marker.
 pub const SITE: Color32 = Color32::from_rgb(240, 240, 240);
 /// Track with an AIS identity.

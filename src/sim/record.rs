@@ -73,6 +73,15 @@ pub(crate) fn round(v: f64, d: i32) -> f64 {
     (v * k).round() / k
 }
 
+/// Round up to `d` decimals (ignoring float noise below 1e-6 of the last digit), for error
+/// sizes: a written 1-σ must never be smaller than the one the noise was drawn with, nor than
+/// `range_m × sigma_bearing` computed from the (rounded) written range.
+#[inline]
+pub(crate) fn round_up(v: f64, d: i32) -> f64 {
+    let k = 10f64.powi(d);
+    (v * k - 1e-6).ceil() / k
+}
+
 /// Time as written: start epoch plus offset, to the millisecond.
 #[inline]
 pub(crate) fn epoch_time(start_epoch_s: f64, t_s: f64) -> f64 {
@@ -103,7 +112,7 @@ impl Measurement {
             s.name,
             round(self.lat, 7),
             round(self.lon, 7),
-            round(self.sigma_m, 1)
+            round_up(self.sigma_m, 1)
         );
         if let Some(p) = self.polar {
             let _ = write!(

@@ -55,7 +55,7 @@ pub const SENSOR_SLOTS: usize = 4;
 /// scans of a sensor count.
 const PD_FORGET: f32 = 0.97;
 /// Weight (in scans) of the prior detection probability in a track's per-sensor estimate.
-const PD_PRIOR_WEIGHT: f32 = 3.0;
+const PD_PRIOR_WEIGHT: f32 = 8.0;
 /// Bounds of a track's per-sensor detection probability estimate.
 const PD_MIN: f32 = 0.02;
 const PD_MAX: f32 = 0.95;

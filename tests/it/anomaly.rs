@@ -55,3 +55,53 @@ fn analyze_is_deterministic_follows_the_contract_and_catches_the_rendezvous_run(
     assert!(text.contains("smuggling") && text.contains("false alerts"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `seawarden analyze --site S` gives the alerts an edge node of site S raises when fed the same
+/// measurements (batch replay through a real broker): the same ids, hence the same (track, kind,
+/// episode start) — the DESIGN's "same alerts as a live node".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn analyze_gives_the_alert_ids_a_live_node_raises() {
+    use std::time::Duration;
+
+    use crate::bus::{Heard, Mosquitto, listener_opts, spawn_edge, start_listener, wait_until_async};
+
+    let dir = tmp("node");
+    let d = dir.to_str().unwrap();
+    // Eight minutes of the night scenario: three runs are alerted by then.
+    sw(&["sim", "--scenario", "night-smuggling", "--duration", "8m", "--out", d]);
+    let meas = dir.join("measurements.jsonl");
+    let alerts = dir.join("alerts.jsonl");
+    sw(&["analyze", "--input", meas.to_str().unwrap(), "--output", alerts.to_str().unwrap(), "--site", "hac-sa"]);
+    let text = std::fs::read_to_string(&alerts).unwrap();
+    let batch: Vec<Alert> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let batch_ids: std::collections::BTreeSet<String> = batch.iter().map(|a| a.id.0.clone()).collect();
+    assert!(batch.iter().any(|a| a.kind == AlertKind::NightFastCraft), "{text}");
+
+    let broker = Mosquitto::start(&dir, "");
+    let heard = dir.join("heard.jsonl");
+    let (stop, listener) = start_listener(listener_opts(&broker.url(), "console-anomaly"), &heard).await;
+    let cfg = dir.join("node.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "site = \"hac-sa\"\ndata_dir = \"{}\"\n[broker]\nurl = \"{}\"\nkeep_alive_s = 2\n[intervals]\ntracks_ms = 1000\nstatus_ms = 500\n\
+             [[input]]\nkind = \"measurements\"\nurl = \"file://{}?speed=0\"\n",
+            dir.join("node-data").display(),
+            broker.url(),
+            meas.display()
+        ),
+    )
+    .unwrap();
+    let mut edge = spawn_edge(&cfg, &dir.join("edge.log"));
+    let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(600)));
+    assert!(st.success(), "edge exit {st}");
+    wait_until_async("the offline status", Duration::from_secs(30), || {
+        Heard::read(&heard).status_states.last().is_some_and(|s| s == "offline")
+    })
+    .await;
+    stop.cancel();
+    listener.await.unwrap();
+    let node_ids = Heard::read(&heard).ids();
+    assert_eq!(node_ids, batch_ids, "node vs analyze alert ids");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -189,6 +189,11 @@ mod login {
         let phc: String = c.query_row("SELECT phc FROM users WHERE name = 'ana'", [], |r| r.get(0)).unwrap();
         assert!(phc.starts_with("$argon2id$"), "{phc}");
         assert!(!phc.contains(PW));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            assert_eq!(std::fs::metadata(&f.db).unwrap().permissions().mode() & 0o777, 0o600);
+        }
     }
 }
 
@@ -314,6 +319,42 @@ mod tamper {
         let f = fixture();
         attacker(&f.db).execute("UPDATE audit SET time_ms = 'yesterday' WHERE seq = 3", []).unwrap();
         assert_eq!(cli_verify(&f.db, &[]), (1, Some(3), "malformed".into()));
+    }
+
+    #[test]
+    fn promoting_a_user_in_sqlite_is_refused_at_login_and_flagged() {
+        let f = fixture();
+        let c = attacker(&f.db);
+        c.execute("UPDATE users SET role = 'supervisor' WHERE name = 'ana'", []).unwrap();
+        let sam_phc: String = c.query_row("SELECT phc FROM users WHERE name = 'sam'", [], |r| r.get(0)).unwrap();
+        c.execute("INSERT INTO users (name, role, phc, created_ms) VALUES ('mallory', 'supervisor', ?1, 0)", [sam_phc])
+            .unwrap();
+        assert!(matches!(f.log.login("ana", PW), Err(AuditError::BadCredentials)));
+        assert!(matches!(f.log.login("mallory", PW), Err(AuditError::BadCredentials)));
+        assert!(f.log.login("sam", PW).is_ok(), "untouched users still log in");
+        let o = cli(&["audit", "verify", "--db", f.db.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(1));
+        let out = stdout(&o);
+        assert!(out.contains("TAMPERED: user ana:") && out.contains("TAMPERED: user mallory:"), "{out}");
+        let reasons: Vec<String> = f
+            .log
+            .rows(i64::MIN, i64::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.action == "login_failed")
+            .map(|r| r.detail_json()["reason"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(reasons, ["user_record_not_in_log", "user_record_not_in_log"]);
+    }
+
+    #[test]
+    fn disabling_keeps_the_user_record_vouched() {
+        let f = fixture();
+        let sam = f.log.login("sam", PW).unwrap();
+        f.log.set_disabled(&sam, "ana", true).unwrap();
+        f.log.set_disabled(&sam, "ana", false).unwrap();
+        assert!(f.log.login("ana", PW).is_ok());
+        assert!(f.log.verify().unwrap().ok());
     }
 
     #[test]

@@ -186,6 +186,71 @@ mod bad_models {
     }
 }
 
+/// The detector a camera starts with (`AnyDetector::build`): the measured default with the shipped
+/// model, and the classical detector, still detecting, when the model is missing or malformed.
+mod detector_choice {
+    use seawarden::ingest::thermal::onnx::{AnyDetector, DetectorKind};
+
+    use super::*;
+
+    /// A frame with one boat and its label, from the evaluation camera.
+    fn scene(seed: u64) -> (Frame16, TargetLabel, HotSpotConfig) {
+        let cal = eval_calibration();
+        let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed, ..Default::default() }).unwrap();
+        let boats = [boat(&cal, 150.3, 1_400.0, 11.0, 80.0)];
+        let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
+        r.render(0.0, &boats, &mut frame, &mut labels);
+        let horizon = HorizonSource::Calibrated(calibrated_horizon(r.camera(), HeadAngles::default()));
+        (frame, labels.remove(0), HotSpotConfig { horizon, ..Default::default() })
+    }
+
+    #[test]
+    fn the_default_combination_runs_with_the_shipped_model_and_finds_the_boat() {
+        require_runtime();
+        let (frame, label, hot) = scene(81);
+        let (mut det, err) =
+            AnyDetector::build(DetectorKind::default(), hot, OnnxConfig::new(shipped()), VerifyConfig::default());
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(det.kind(), DetectorKind::default());
+        let mut blobs = Vec::new();
+        det.detect(&frame.view(), &mut blobs);
+        let best = blobs.iter().map(|b| iou(b, &label)).fold(0.0, f64::max);
+        assert!(best > 0.5, "best IoU {best}: {blobs:?} vs {label:?}");
+        assert_eq!(det.class_name(0), "boat");
+    }
+
+    /// Each bad model: the reason is returned (to log), and the camera keeps detecting with the
+    /// classical detector.
+    #[test]
+    fn a_missing_or_malformed_model_degrades_to_the_classical_detector_which_still_detects() {
+        require_runtime();
+        let (frame, label, hot) = scene(82);
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.onnx");
+        std::fs::write(&garbage, b"not a protobuf").unwrap();
+        let bad = [
+            (PathBuf::from("/nonexistent/boats.onnx"), "not found"),
+            (garbage, "cannot load ONNX model"),
+            (testdata("wrong_output.onnx"), "output [1, 4, 256]"),
+            (testdata("wrong_input_rank.onnx"), "expected rank 4"),
+        ];
+        for kind in [DetectorKind::Onnx, DetectorKind::Verified] {
+            for (path, reason) in &bad {
+                let (mut det, err) =
+                    AnyDetector::build(kind, hot.clone(), OnnxConfig::new(path), VerifyConfig::default());
+                let err = err.unwrap_or_else(|| panic!("{kind:?} with {} built without an error", path.display()));
+                let message = err.to_string();
+                assert!(message.contains(reason) && message.contains(&*path.to_string_lossy()), "{message}");
+                assert_eq!(det.kind(), DetectorKind::HotSpot);
+                let mut blobs = Vec::new();
+                det.detect(&frame.view(), &mut blobs);
+                let best = blobs.iter().map(|b| iou(b, &label)).fold(0.0, f64::max);
+                assert!(best > 0.3, "degraded detector lost the boat: best IoU {best}: {blobs:?} vs {label:?}");
+            }
+        }
+    }
+}
+
 /// Random scenes for training: varied lens, mast, heading, horizon row, sea state, haze, land,
 /// coast lights, glint and traffic. Seeds from 1 000 000 up, far from the evaluation clips'
 /// (11–14, traffic 100–103), so the evaluation stays held out.

@@ -336,6 +336,124 @@ mod detect_cli {
     }
 }
 
+mod calibrate_cli {
+    use super::*;
+    use calibration::Pixel;
+
+    /// The Outer Harbour file as shipped (offsets zero), and the pose it really has.
+    fn site() -> (std::path::PathBuf, SiteCalibration) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/calibration/outer-harbour.toml");
+        let mut truth = SiteCalibration::from_path(&path).unwrap();
+        truth.pose.heading_offset_deg = 141.3;
+        truth.pose.tilt_offset_deg = -0.6;
+        truth.pose.roll_deg = 0.4;
+        (path, truth)
+    }
+
+    /// Pairs as a field alignment would log them: vessels across the image at three pans, some
+    /// placed by bearing and range, some by lat/lon; lines 4 and 9 are wrong AIS matches.
+    fn pairs_file(dir: &Path, truth: &SiteCalibration) -> std::path::PathBuf {
+        let seen = truth.mounted_camera().unwrap();
+        let mut text = String::from("# x, y, AIS position, head angles\n");
+        let mut n = 0;
+        for pan in [-8.0, 0.0, 9.0] {
+            for (x, y) in [(40.0, 330.0), (600.0, 300.0), (320.0, 420.0), (150.0, 480.0)] {
+                let head = HeadAngles { pan_deg: pan, tilt_deg: -1.0 };
+                let pixel = Pixel::new(x, y);
+                let d = seen.pixel_to_direction(pixel, head).unwrap();
+                let mut range = seen.pixel_to_range_m(pixel, head).unwrap();
+                let mut bearing = d.bearing_deg;
+                n += 1;
+                if n == 3 || n == 8 {
+                    bearing += 4.0; // another vessel's AIS
+                    range *= 1.7;
+                }
+                if n % 2 == 0 {
+                    let (lat, lon) = geodesy::destination(truth.pose.lat, truth.pose.lon, bearing, range);
+                    text += &format!(
+                        "{{\"pixel_x\": {x}, \"pixel_y\": {y}, \"lat\": {lat}, \"lon\": {lon}, \"pan_deg\": {pan}, \"tilt_deg\": -1.0}}\n"
+                    );
+                } else {
+                    text += &format!(
+                        "{{\"pixel_x\": {x}, \"pixel_y\": {y}, \"bearing_deg\": {bearing}, \"range_m\": {range}, \"pan_deg\": {pan}, \"tilt_deg\": -1.0}}\n"
+                    );
+                }
+            }
+        }
+        let path = dir.join("pairs.jsonl");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn fits_the_offsets_writes_the_file_and_names_the_outliers() {
+        let dir = tempfile::tempdir().unwrap();
+        let (nominal, truth) = site();
+        let pairs = pairs_file(dir.path(), &truth);
+        let fitted = dir.path().join("fitted.toml");
+        let out = Command::new(seawarden_bin())
+            .args(["calibrate", "--calibration"])
+            .arg(&nominal)
+            .arg("--correspondences")
+            .arg(&pairs)
+            .arg("--output")
+            .arg(&fitted)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        // Pairs 2 and 7 (0-based) sit on file lines 4 and 9, after the comment line.
+        assert!(stdout.contains("outliers: pairs [2, 7] (lines [4, 9])"), "{stdout}");
+        let got = SiteCalibration::from_path(&fitted).unwrap();
+        assert!((got.pose.heading_offset_deg - 141.3).abs() < 1e-3, "{:?}", got.pose);
+        assert!((got.pose.tilt_offset_deg + 0.6).abs() < 1e-3, "{:?}", got.pose);
+        assert!((got.pose.roll_deg - 0.4).abs() < 1e-2, "{:?}", got.pose);
+        // Everything but the offsets is kept.
+        assert_eq!((got.pose.lat, got.pose.lon, got.pose.mast_height_m), (truth.pose.lat, truth.pose.lon, truth.pose.mast_height_m));
+        assert_eq!(got.camera, truth.camera);
+    }
+
+    #[test]
+    fn a_bad_line_fails_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (nominal, _) = site();
+        let pairs = dir.path().join("bad.jsonl");
+        std::fs::write(&pairs, "{\"pixel_x\": 1, \"pixel_y\": 2, \"bearing_deg\": 3, \"range_m\": 900}\n{\"pixel_x\": 1}\n").unwrap();
+        let out = Command::new(seawarden_bin())
+            .args(["calibrate", "--calibration"])
+            .arg(&nominal)
+            .arg("--correspondences")
+            .arg(&pairs)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("bad.jsonl:2"), "{stderr}");
+    }
+
+    #[test]
+    fn too_few_pairs_is_an_error_not_a_guess() {
+        let dir = tempfile::tempdir().unwrap();
+        let (nominal, _) = site();
+        let pairs = dir.path().join("two.jsonl");
+        std::fs::write(
+            &pairs,
+            "{\"pixel_x\": 100, \"pixel_y\": 300, \"bearing_deg\": 3, \"range_m\": 900}\n\
+             {\"pixel_x\": 500, \"pixel_y\": 300, \"bearing_deg\": 8, \"range_m\": 1900}\n",
+        )
+        .unwrap();
+        let out = Command::new(seawarden_bin())
+            .args(["calibrate", "--calibration"])
+            .arg(&nominal)
+            .arg("--correspondences")
+            .arg(&pairs)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("too few correspondences"));
+    }
+}
+
 /// Writes the standard evaluation clips (`tools/thermal/eval.sh` runs this in release mode with
 /// `SEAWARDEN_THERMAL_EVAL_DIR` set).
 #[test]
@@ -347,34 +465,4 @@ fn generate_evaluation_clips() {
         let s = write_clip(&spec, Path::new(&dir)).unwrap();
         eprintln!("{}: {} frames, {} labels", s.video.display(), s.frames, s.targets);
     }
-}
-
-#[test]
-#[ignore = "diagnostic"]
-fn zz_diag() {
-    let cal = small_calibration();
-    let boats: Vec<TruthRecord> = [(148.8, 900.0, 8.0), (149.6, 1_400.0, 12.0), (150.4, 2_000.0, 6.0), (151.2, 1_100.0, 5.0), (150.0, 3_000.0, 20.0)]
-        .iter()
-        .enumerate()
-        .map(|(i, &(b, r, l))| boat(&format!("b{i}"), &cal, b, r, l))
-        .collect();
-    let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 5, ..Default::default() }).unwrap();
-    let (mut f, mut l) = (Frame16::filled(1, 1, 0), Vec::new());
-    r.render(0.0, &boats, &mut f, &mut l);
-    let camera = cal.mounted_camera().unwrap();
-    let hz = calibrated_horizon(&camera, HeadAngles::default());
-    eprintln!("horizon {:?} {:?}", hz[0], hz[319]);
-    for lab in &l { eprintln!("label {lab:?}"); }
-    for (name, src) in [("cal", HorizonSource::Calibrated(hz.clone())), ("img", HorizonSource::FromImage), ("none", HorizonSource::None)] {
-        let mut d = HotSpot::new(HotSpotConfig { horizon: src, ..Default::default() });
-        let mut blobs = Vec::new();
-        d.detect(&f.view(), &mut blobs);
-        eprintln!("{name}: sea_top {:?}", d.sea_top().iter().step_by(16).collect::<Vec<_>>());
-        for b in &blobs { eprintln!("  blob {b:?}"); }
-    }
-    // column profile through first label
-    let lab = &l[0];
-    let cx = (lab.x + lab.w / 2) as usize;
-    let col: Vec<u16> = (0..256).map(|y| f.data[y * 320 + cx]).collect();
-    eprintln!("col {cx}: {:?}", &col[50..110]);
 }

@@ -29,7 +29,7 @@ def parse_args():
     p.add_argument("--data", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=20260)
-    p.add_argument("--steps", type=int, default=1200)
+    p.add_argument("--steps", type=int, default=2400)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--crop", type=int, default=128)
     p.add_argument("--lr", type=float, default=3e-3)

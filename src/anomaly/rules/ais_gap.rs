@@ -4,17 +4,27 @@ use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::Scene;
 use crate::track::{Track, TrackStatus};
 
-/// Fires when the track's MMSI has not reported for `max_gap_s` while the track is still
-/// confirmed (updated by a sensor). Value: gap, seconds.
+/// Fires when the track's MMSI has not reported for `max_gap_s` (`slow_max_gap_s` when the
+/// track is slower than `slow_kn`) while the track is still confirmed (updated by a sensor).
+/// Value: gap, seconds.
+///
+/// # References
+/// ITU-R M.1371: class A reports every 2–10 s under way but every 3 min at anchor or below 3 kn;
+/// class B every 30 s above 2 kn, every 3 min below. Three missed reports are tolerated (the
+/// first setting, 120 s for all, flagged every anchored ship).
 #[derive(Debug, Clone)]
 pub struct AisGap {
-    /// Longest silence tolerated, seconds (class B reports every 30 s under way; three misses).
+    /// Longest silence tolerated under way, seconds (class B: 30 s; three misses and some).
     pub max_gap_s: f64,
+    /// Longest silence tolerated when slow, seconds (3 min nominal; three misses).
+    pub slow_max_gap_s: f64,
+    /// Below this speed the slow reporting interval applies, knots.
+    pub slow_kn: f64,
 }
 
 impl Default for AisGap {
     fn default() -> Self {
-        AisGap { max_gap_s: 120.0 }
+        AisGap { max_gap_s: 120.0, slow_max_gap_s: 600.0, slow_kn: 3.0 }
     }
 }
 
@@ -26,7 +36,8 @@ impl Rule for AisGap {
     fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
         let st = s.ais.get(t.identity.mmsi?)?;
         let gap = s.time_s - st.last_s;
-        (t.status == TrackStatus::Confirmed && gap > self.max_gap_s).then(|| reason("ais_silent_s", gap, self.max_gap_s)).flatten()
+        let max = if t.sog_kn < self.slow_kn { self.slow_max_gap_s } else { self.max_gap_s };
+        (t.status == TrackStatus::Confirmed && gap > max).then(|| reason("ais_silent_s", gap, max)).flatten()
     }
 }
 
@@ -45,5 +56,16 @@ mod tests {
         t.identity.mmsi = Some(453_000_001);
         assert_eq!(AisGap::default().check(&t, &scene(280.0, &m, &a)).unwrap().value, 180.0);
         assert!(AisGap::default().check(&t, &scene(150.0, &m, &a)).is_none());
+    }
+
+    #[test]
+    fn a_ship_at_anchor_reporting_every_three_minutes_does_not() {
+        let m = Memo::new(0.0);
+        let mut a = AisLog::default();
+        a.report(477_000_001, 100.0, OPEN.0, OPEN.1);
+        let mut t = track(400.0, OPEN.0, OPEN.1, 0.1, 0.0);
+        t.identity.mmsi = Some(477_000_001);
+        assert!(AisGap::default().check(&t, &scene(400.0, &m, &a)).is_none());
+        assert_eq!(AisGap::default().check(&t, &scene(800.0, &m, &a)).unwrap().threshold, 600.0);
     }
 }

@@ -7,6 +7,9 @@ use crate::track::{Track, VesselClass};
 
 /// Fires at night (sun below the horizon at the track's position, [`is_night`]) for a dark or
 /// small-craft track at `min_speed_kn` or more. Value: speed, knots.
+///
+/// The threshold, 20 kn, sits above pleasure craft heading home after sunset (8–18 kn in the
+/// scenarios) and well below smuggling runs (28–42 kn).
 #[derive(Debug, Clone)]
 pub struct NightFastCraft {
     /// Slowest speed that counts, knots.
@@ -15,7 +18,7 @@ pub struct NightFastCraft {
 
 impl Default for NightFastCraft {
     fn default() -> Self {
-        NightFastCraft { min_speed_kn: 18.0 }
+        NightFastCraft { min_speed_kn: 20.0 }
     }
 }
 

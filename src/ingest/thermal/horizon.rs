@@ -28,7 +28,10 @@ pub struct SeaTopEstimator {
     /// Steps smaller than this (in the frame's counts) are noise, not a horizon.
     pub min_step: f32,
     steps: Vec<f32>,
-    candidates: Vec<(f32, f32)>,
+    /// Per strip: centre column, lowest sea-top step row (−1 if none) and that step's size.
+    candidates: Vec<(f32, f32, f32)>,
+    /// Per row: the median over strips of the strip means (the open sea's level).
+    row_median: Vec<f32>,
 }
 
 impl Default for SeaTopEstimator {
@@ -40,6 +43,7 @@ impl Default for SeaTopEstimator {
             min_step: 4.0,
             steps: Vec::new(),
             candidates: Vec::new(),
+            row_median: Vec::new(),
         }
     }
 }
@@ -119,7 +123,7 @@ impl SeaTopEstimator {
             }
             let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
             tops.push((centre, if best.0 >= self.min_step { lowest.map(|y| y as f32) } else { None }));
-            self.candidates.push((centre, lowest.map_or(-1.0, |y| y as f32)));
+            self.candidates.push((centre, lowest.map_or(-1.0, |y| y as f32), lowest.map_or(0.0, |y| self.steps[y])));
         }
         // Horizon row per strip centre: a robust line through each strip's lowest significant
         // step (the top of the sea); strips where a headland or a ship made that step lower are
@@ -134,13 +138,36 @@ impl SeaTopEstimator {
                 None => line.map_or(0.0, |(a, b)| a + b * x as f32),
             }
         };
-        // Land strips: the lowest step well below the horizon.
+        // Land strips: the lowest step well below the horizon, with land (not water with a
+        // boat on it) all the way up to the horizon. Water is judged row by row against the
+        // median over all strips (open sea in most of them), which carries the sea's own
+        // vertical gradient (colder towards grazing angles), so only a real difference counts.
+        let deep = |&(cx, low, _): &(f32, f32, f32)| low >= 0.0 && low - horizon_at(cx as usize) >= self.land_min_px as f32;
+        if self.candidates.iter().any(deep) {
+            self.row_median.clear();
+            let mut across = Vec::with_capacity(n_strips);
+            for y in 0..height {
+                across.clear();
+                across.extend((0..n_strips).map(|s| strip_means[s * height + y]));
+                let mid = across.len() / 2;
+                self.row_median.push(*across.select_nth_unstable_by(mid, f32::total_cmp).1);
+            }
+        }
         let land: Vec<Option<f32>> = self
             .candidates
             .iter()
-            .map(|&(cx, low)| {
-                let h = horizon_at(cx as usize);
-                (low >= 0.0 && low - h >= self.land_min_px as f32).then_some(low)
+            .enumerate()
+            .map(|(s, c)| {
+                let (cx, low, step) = *c;
+                let is_land = deep(c)
+                    && land_above(
+                        &strip_means[s * height..(s + 1) * height],
+                        &self.row_median,
+                        horizon_at(cx as usize),
+                        low as usize,
+                        step,
+                    );
+                is_land.then_some(low)
             })
             .collect();
         for s in 0..n_strips {
@@ -180,6 +207,18 @@ impl SeaTopEstimator {
         let differ = band.iter().filter(|&&v| (v - sea).abs() > 0.5 * step).count();
         near_sea * 2 >= near.len() && !band.is_empty() && differ * 5 >= band.len() * 4
     }
+}
+
+/// Whether rows `[horizon, low)` of strip profile `p` are land: at least 80 % of them differ
+/// from the sea at the same row (`sea`, the median over strips) by more than half the step.
+/// Water with a boat on it fails, however hot the boat: most of its rows are sea.
+fn land_above(p: &[f32], sea: &[f32], horizon: f32, low: usize, step: f32) -> bool {
+    let top = (horizon.max(0.0).ceil() as usize).min(low);
+    if top >= low || sea.len() < low {
+        return false;
+    }
+    let differ = (top..low).filter(|&y| (p[y] - sea[y]).abs() > 0.5 * step).count();
+    differ * 5 >= (low - top) * 4
 }
 
 /// Least-median-of-squares line `y = a + b·x` through strip horizon candidates, robust to the

@@ -66,6 +66,10 @@ pub struct HotSpotConfig {
     pub streak_max_height_px: u32,
     /// A boat's cabin may rise this far above the sea's top row, pixels; its waterline may not.
     pub above_horizon_px: usize,
+    /// A box's bottom edge (`y + h`) must lie at least this many rows below the first sea row. Blur
+    /// spreads a light on the shore a row or two onto the water; a boat that close to the
+    /// horizon is beyond ~12 km on a 25 m mast, where it covers a pixel or two anyway.
+    pub waterline_below_px: u32,
     /// Where the sea begins.
     pub horizon: HorizonSource,
     /// Also look for land below the horizon in the image.
@@ -89,6 +93,7 @@ impl Default for HotSpotConfig {
             streak_aspect: 5.0,
             streak_max_height_px: 3,
             above_horizon_px: 12,
+            waterline_below_px: 2,
             horizon: HorizonSource::FromImage,
             find_land: true,
             max_blobs: 64,
@@ -613,9 +618,7 @@ impl HotSpot {
             }
             // The waterline must be on the sea (a cabin may stick up above the horizon).
             let mid = ((x0 + x1) / 2) as usize;
-            // Blur spreads a shoreline light a pixel or so below the horizon; a hull on the
-            // water reaches at least one row into the sea.
-            if (y1 as usize) <= usize::from(self.sea_top[mid.min(self.width - 1)]) {
+            if y1 < u32::from(self.sea_top[mid.min(self.width - 1)]) + cfg.waterline_below_px {
                 continue;
             }
             let k = cfg.threshold_sigma;

@@ -115,6 +115,9 @@ impl TruthTimeline {
     }
 
     /// Each vessel present at `time_s`, interpolated between its neighbouring records.
+    ///
+    /// A vessel with several records exists from its first to its last; one with a single
+    /// record exists from then on, dead-reckoned at its speed and course.
     pub fn at(&self, time_s: f64) -> Vec<TruthRecord> {
         let mut out = Vec::new();
         for recs in self.tracks.values() {
@@ -123,6 +126,15 @@ impl TruthTimeline {
                 continue;
             }
             let a = &recs[i - 1];
+            if recs.len() == 1 {
+                // A lone record is a snapshot with no end (a hand-made scene, a moored boat):
+                // the vessel keeps its speed and course from then on.
+                let mut r = a.clone();
+                r.time = time_s;
+                (r.lat, r.lon) = geodesy::destination(a.lat, a.lon, a.cog_deg, a.sog_kn * geodesy::MPS_PER_KNOT * (time_s - a.time));
+                out.push(r);
+                continue;
+            }
             if i == recs.len() {
                 if (time_s - a.time).abs() < 1e-9 {
                     out.push(a.clone());
@@ -177,7 +189,7 @@ pub fn random_traffic(
         let cog = rng.random_range(0.0..360.0);
         let mut t = 0.0;
         while t <= duration_s + 1.0 {
-            let (lat, lon) = geodesy::destination(lat0, lon0, cog, sog * 0.514_444 * t);
+            let (lat, lon) = geodesy::destination(lat0, lon0, cog, sog * geodesy::MPS_PER_KNOT * t);
             records.push(TruthRecord {
                 time: t,
                 id: format!("v{i:02}"),
@@ -210,6 +222,17 @@ mod tests {
         assert_eq!(t.at(1.0).len(), 1);
         assert!(t.at(1.5).is_empty() && t.at(-0.1).is_empty());
         assert_eq!(mid[0].length_or_typical_m(), 16.0);
+    }
+
+    #[test]
+    fn a_lone_record_holds_from_its_time_on_dead_reckoned() {
+        let lines = "{\"time\":2,\"id\":\"m\",\"lat\":22.0,\"lon\":113.0,\"sog_kn\":10,\"cog_deg\":0}\n";
+        let t = TruthTimeline::read_jsonl(lines.as_bytes()).unwrap();
+        assert!(t.at(1.9).is_empty());
+        let later = t.at(12.0);
+        assert_eq!(later.len(), 1);
+        let moved = geodesy::distance_m(geodesy::LatLon::new(22.0, 113.0), geodesy::LatLon::new(later[0].lat, later[0].lon));
+        assert!((moved - 10.0 * geodesy::MPS_PER_KNOT * 10.0).abs() < 0.1, "{moved}");
     }
 
     #[test]

@@ -1,0 +1,166 @@
+//! `seawarden console --broker mqtt://host:port`: the command console window.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use seawarden::audit::AuditLog;
+use seawarden::bus::record::RecorderConfig;
+use seawarden::bus::replay::{Replayer, SystemClock};
+use seawarden::bus::{BrokerUrl, BusOptions, TlsFiles};
+use seawarden::console::ConsoleApp;
+use seawarden::console::feed::{Feed, LiveFeed};
+
+/// The command console: every site's tracks on one map, the alert queue, node health.
+///
+/// Live: `--broker mqtt://host:1883` (every message is recorded under `--record`). Replay:
+/// `--replay DIR [--from MS --to MS] --speed 10`, marked REPLAY, actions disabled. With `--audit`
+/// the operator logs in and every action is written to the hash-chained audit log.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Broker URL: mqtt://host:port or mqtts://host:port.
+    #[arg(long, required_unless_present_any = ["replay", "synthetic", "bench_tracks"])]
+    broker: Option<String>,
+    /// Record every received message into rotating files in this directory.
+    #[arg(long, default_value = "console-recordings")]
+    record: PathBuf,
+    /// Do not record.
+    #[arg(long)]
+    no_record: bool,
+    /// Replay a recording directory instead of connecting.
+    #[arg(long, conflicts_with = "broker")]
+    replay: Option<PathBuf>,
+    /// Replay window start, ms since the epoch (default: the beginning).
+    #[arg(long, default_value_t = i64::MIN)]
+    from: i64,
+    /// Replay window end, ms since the epoch (default: the end).
+    #[arg(long, default_value_t = i64::MAX)]
+    to: i64,
+    /// Replay speed, 1 to 60.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Audit log (SQLite); the console asks for a login and records every action.
+    #[arg(long)]
+    audit: Option<PathBuf>,
+    /// Map data directory laid out like `assets/` (default: the embedded Macau data).
+    #[arg(long)]
+    assets: Option<PathBuf>,
+    /// Show a deterministic synthetic picture of N tracks (demonstration, screenshots).
+    #[arg(long, value_name = "N", conflicts_with_all = ["broker", "replay"])]
+    synthetic: Option<usize>,
+    /// Print headless frame times for this many synthetic tracks as JSON and exit.
+    #[arg(long, value_name = "N")]
+    bench_tracks: Option<usize>,
+    /// Frames to time with --bench-tracks.
+    #[arg(long, default_value_t = 60)]
+    bench_frames: usize,
+    /// Window width, points.
+    #[arg(long, default_value_t = 1920.0)]
+    width: f32,
+    /// Window height, points.
+    #[arg(long, default_value_t = 1080.0)]
+    height: f32,
+    /// MQTT client id (the broker keeps this session's queued alerts across reconnects).
+    #[arg(long, default_value = "seawarden-console")]
+    client_id: String,
+    /// Username.
+    #[arg(long)]
+    username: Option<String>,
+    /// File holding the password.
+    #[arg(long)]
+    password_file: Option<PathBuf>,
+    /// CA certificate (PEM) for mqtts://.
+    #[arg(long)]
+    ca: Option<PathBuf>,
+    /// Client certificate (PEM).
+    #[arg(long)]
+    cert: Option<PathBuf>,
+    /// Client key (PEM).
+    #[arg(long)]
+    key: Option<PathBuf>,
+}
+
+/// Run the subcommand.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    if let Some(n) = args.bench_tracks {
+        for size in [[1920.0, 1080.0], [1366.0, 768.0]] {
+            let r = seawarden::console::bench::frame_times(n, args.bench_frames, size)?;
+            println!("{}", serde_json::to_string(&r)?);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let basemap = match &args.assets {
+        Some(d) => seawarden::console::layers::Basemap::from_dir(d)?,
+        None => seawarden::console::layers::Basemap::macau()?,
+    };
+    let zones = match &args.assets {
+        Some(d) => seawarden::anomaly::zones::Zones::from_dir(d).ok(),
+        None => seawarden::anomaly::zones::Zones::macau().ok(),
+    };
+    let units = seawarden::tasking::units::Units::macau();
+    let audit = match &args.audit {
+        Some(p) => Some(AuditLog::open(p).with_context(|| format!("opening audit log {}", p.display()))?),
+        None => None,
+    };
+    let size = [args.width, args.height];
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default().with_inner_size(size).with_title("Seawarden console"),
+        ..Default::default()
+    };
+    let replay = match &args.replay {
+        Some(dir) => Some(
+            Replayer::open(dir, args.from, args.to, args.speed, SystemClock::default())
+                .with_context(|| format!("opening recording {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    let bus_opts = match &args.broker {
+        Some(b) => Some(bus_options(args, b.parse()?)?),
+        None => None,
+    };
+    let record = (!args.no_record).then(|| RecorderConfig::new(&args.record));
+    let synthetic = args.synthetic;
+    eframe::run_native(
+        "seawarden-console",
+        options,
+        Box::new(move |cc| {
+            let feed = if let Some(r) = replay {
+                Feed::Replay(r.spawn(4096))
+            } else if let Some(opts) = bus_opts {
+                let ctx = cc.egui_ctx.clone();
+                Feed::Live(LiveFeed::start(opts, record, move || ctx.request_repaint())?)
+            } else {
+                Feed::None
+            };
+            let mut app = ConsoleApp::new(basemap, zones, units, feed);
+            if let Some(n) = synthetic {
+                app.source_tag = Some("SYNTHETIC".into());
+                for m in seawarden::console::synth::picture(n, 10, 12, 7) {
+                    app.ingest(&m);
+                }
+            }
+            if let Some(log) = audit {
+                app.require_login(log);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("console window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bus_options(args: &Args, url: BrokerUrl) -> anyhow::Result<BusOptions> {
+    let password = match &args.password_file {
+        Some(p) => {
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?.trim_end().to_string())
+        }
+        None => None,
+    };
+    Ok(BusOptions {
+        url,
+        client_id: args.client_id.clone(),
+        username: args.username.clone(),
+        password,
+        tls: args.ca.clone().map(|ca| TlsFiles { ca, cert: args.cert.clone(), key: args.key.clone() }),
+        ..BusOptions::default()
+    })
+}
