@@ -18,7 +18,9 @@ fn frame() -> Frame16 {
         let noise = (s % 13) as u16;
         *v = if i / w < 120 { 28_800 + noise } else { 30_000 + noise };
     }
-    for &(x, y, bw, bh) in &[(100usize, 200usize, 2usize, 2usize), (300, 260, 5, 3), (420, 330, 9, 4), (200, 400, 20, 8), (560, 150, 3, 2)] {
+    for &(x, y, bw, bh) in
+        &[(100usize, 200usize, 2usize, 2usize), (300, 260, 5, 3), (420, 330, 9, 4), (200, 400, 20, 8), (560, 150, 3, 2)]
+    {
         for yy in y..y + bh {
             for xx in x..x + bw {
                 f.data[yy * w + xx] += 250;
@@ -30,7 +32,9 @@ fn frame() -> Frame16 {
 
 fn onnx_detect(c: &mut Criterion) {
     if std::env::var_os("ORT_DYLIB_PATH").is_none() {
-        panic!("ORT_DYLIB_PATH is not set: run `./x setup` and export ORT_DYLIB_PATH=$PWD/.cache/onnxruntime-1.31.1/libonnxruntime.so (./x test does)");
+        panic!(
+            "ORT_DYLIB_PATH is not set: run `./x setup` and export ORT_DYLIB_PATH=$PWD/.cache/onnxruntime-1.31.1/libonnxruntime.so (./x test does)"
+        );
     }
     let model = concat!(env!("CARGO_MANIFEST_DIR"), "/").to_owned() + SHIPPED_MODEL;
     let f = frame();
@@ -47,7 +51,11 @@ fn onnx_detect(c: &mut Criterion) {
         })
     });
     let model = Onnx::try_new(OnnxConfig::new(&model)).expect("the shipped model loads");
-    let mut cascade = Verified::new(HotSpot::new(HotSpotConfig { threshold_sigma: 4.0, ..Default::default() }), model, VerifyConfig::default());
+    let mut cascade = Verified::new(
+        HotSpot::new(HotSpotConfig { threshold_sigma: 4.0, ..Default::default() }),
+        model,
+        VerifyConfig::default(),
+    );
     g.bench_function("hotspot_verified_640x512", |b| {
         b.iter(|| {
             blobs.clear();

@@ -1,8 +1,9 @@
 //! Time to plan patrol intercepts for a fleet: 20 boats × 50 moving targets on the real Macau
 //! coast, each pair routed around land (issue 9 goal: < 50 ms for the whole 20 × 50).
 //!
-//! `field_propose` is what the console runs: [`FieldPlanner`], one distance field per boat and a
-//! real route only for the fastest boat(s) per target. `fleet_verified` is the earlier
+//! `field_propose` is what the console runs: [`FieldPlanner`], one lazy distance field per boat
+//! (grown only as far as the targets' shortlist windows need, units tried in order of their
+//! straight-line ETA bound) and a real route only for the fastest boat(s) per target. `fleet_verified` is the earlier
 //! [`FleetPlanner`] with `verify` (exact to the router); `fleet_tree_only` skips the check; `per_pair_exact` calls [`intercept`] for every
 //! pair, the baseline the tree saves us from.
 

@@ -135,14 +135,18 @@ impl Zones {
     }
 
     /// Load `hotspots.geojson` (required) and `waters`, `anchorages`, `fairways`, `no-fly`
-    /// (`.geojson`, optional) from `dir`.
+    /// (`.geojson`, optional) from `dir` (or its `zones/` subfolder, as in `assets/`).
     ///
     /// # Errors
     /// A missing `hotspots.geojson`, an unreadable file or a feature that fails validation.
     pub fn from_dir(dir: &Path) -> Result<Self, ZoneError> {
         let mut zones = Vec::new();
         for (name, kind) in FILES {
-            let path = dir.join(name);
+            // `assets/` keeps the extra zone files under `zones/`: accept both layouts.
+            let path = match (dir.join(name), dir.join("zones").join(name)) {
+                (p, alt) if !p.exists() && alt.exists() => alt,
+                (p, _) => p,
+            };
             if !path.exists() && !matches!(kind, FileKind::Hotspots) {
                 continue;
             }

@@ -16,6 +16,8 @@
 //! - [`listen`]: the headless subscriber behind `seawarden listen`.
 //! - [`broker`]: the embedded rumqttd broker behind `seawarden broker`.
 //! - [`certs`]: a test CA and per-node certificates (rcgen).
+//! - [`record`]: the console's recorder (rotating JSONL, documented fsync policy) and its reader.
+//! - [`replay`]: a recorded window at x1-x60, paced on an injectable clock, marked as replay.
 
 /// `seawarden broker`: embedded rumqttd.
 pub mod broker;

@@ -393,6 +393,37 @@ pub struct PatrolTaskMsg {
     pub lon: f64,
     /// Estimated time of arrival, seconds since the Unix epoch.
     pub eta_s: f64,
+    /// Revision, from 1 (absent = 1): when the target manoeuvres the console re-plans and sends
+    /// the same `task_id` with a higher revision, which replaces the plan of a lower one.
+    #[serde(default = "first_revision")]
+    pub revision: u32,
+    /// The target's last fix the plan was made from, for the crew to predict where it is now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<PatrolTargetMsg>,
+    /// Suggested route over water, `[lat, lon]` pairs from the unit's position to the intercept
+    /// point (both included); absent when none was planned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route: Vec<[f64; 2]>,
+}
+
+/// The target's fix in a [`PatrolTaskMsg`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PatrolTargetMsg {
+    /// Time of the fix, seconds since the Unix epoch.
+    pub time: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Speed over ground, knots.
+    pub sog_kn: f64,
+    /// Course over ground, degrees true.
+    pub cog_deg: f64,
+}
+
+/// Revisions count from 1; a message without one is the first plan.
+fn first_revision() -> u32 {
+    1
 }
 
 impl BusMessage for PatrolTaskMsg {
@@ -404,7 +435,17 @@ impl BusMessage for PatrolTaskMsg {
     fn check(&self) -> Result<(), Reject> {
         finite("time", self.time)?;
         finite("eta_s", self.eta_s)?;
-        lat_lon(self.lat, self.lon)
+        lat_lon(self.lat, self.lon)?;
+        if let Some(t) = &self.target {
+            finite("target.time", t.time)?;
+            finite("target.sog_kn", t.sog_kn)?;
+            finite("target.cog_deg", t.cog_deg)?;
+            lat_lon(t.lat, t.lon)?;
+        }
+        for p in &self.route {
+            lat_lon(p[0], p[1])?;
+        }
+        Ok(())
     }
 }
 
@@ -429,6 +470,10 @@ pub struct PatrolAckMsg {
     pub unit: String,
     /// The task answered.
     pub task_id: String,
+    /// The revision answered (absent = 1), so the console can tell an answer to a superseded
+    /// plan from one to the current plan.
+    #[serde(default = "first_revision")]
+    pub revision: u32,
     /// Answer time, seconds since the Unix epoch.
     pub time: f64,
     /// The answer.

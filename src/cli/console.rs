@@ -137,6 +137,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 for m in seawarden::console::synth::picture(n, 10, 12, 7) {
                     app.ingest(&m);
                 }
+                // Show the workflow at once: the most urgent alert selected, its track on the map.
+                if let Some(id) = app.picture.alerts.sorted(false).first().map(|e| e.alert.id.clone()) {
+                    app.select_alert(&id);
+                }
             }
             if let Some(log) = audit {
                 app.require_login(log);

@@ -200,7 +200,11 @@ impl WaterRouter {
         pts.dedup();
         for (k, w) in pts.windows(2).enumerate() {
             if self.coast.crosses_land_xy(w[0], w[1]) {
-                return Err(if k == 0 { no_water(from) } else if k + 2 == pts.len() { no_water(to) } else {
+                return Err(if k == 0 {
+                    no_water(from)
+                } else if k + 2 == pts.len() {
+                    no_water(to)
+                } else {
                     let ll = plane.to_latlon(w[0]);
                     CoastError::LegCrossesLand { leg: k, lat: ll.lat_deg, lon: ll.lon_deg }
                 });
@@ -228,7 +232,10 @@ impl WaterRouter {
         let mut parent = vec![u32::MAX; n];
         let (gx, gy) = ((g % self.grid.nx) as i64, (g / self.grid.nx) as i64);
         let h = |c: usize| {
-            let (dx, dy) = (((c % self.grid.nx) as i64 - gx).unsigned_abs() as u32, ((c / self.grid.nx) as i64 - gy).unsigned_abs() as u32);
+            let (dx, dy) = (
+                ((c % self.grid.nx) as i64 - gx).unsigned_abs() as u32,
+                ((c / self.grid.nx) as i64 - gy).unsigned_abs() as u32,
+            );
             STRAIGHT * dx.max(dy) + (DIAGONAL - STRAIGHT) * dx.min(dy)
         };
         let mut open = BinaryHeap::new();
@@ -332,7 +339,8 @@ mod tests {
             let to = LatLon::new(22.10, 113.556);
             let r = check(from, to);
             assert!(r.len() > 2 && r.len() < 20, "{} waypoints", r.len());
-            let in_channel = |p: &LatLon| (22.11..22.15).contains(&p.lat_deg) && (113.545..113.552).contains(&p.lon_deg);
+            let in_channel =
+                |p: &LatLon| (22.11..22.15).contains(&p.lat_deg) && (113.545..113.552).contains(&p.lon_deg);
             assert!(r.iter().any(in_channel), "goes down the channel west of Cotai: {r:?}");
             assert!(length_m(&r) < 1.2 * distance_m(from, to), "not round Coloane: {} m", length_m(&r));
         }

@@ -214,12 +214,51 @@ impl ConsoleApp {
             lat: to.lat_deg,
             lon: to.lon_deg,
             eta_s: eta,
+            revision: 1,
+            target: None,
+            route: Vec::new(),
         };
         if let Ok(payload) = serde_json::to_vec(&m) {
             let p = Publish { topic: topic::patrol_task(unit), qos: rumqttc::QoS::AtLeastOnce, retain: false, payload };
             if self.feed.publish(p) {
                 self.notice = Some(format!("{unit} tasked, ETA {:.0} min", (eta - now) / 60.0));
             }
+        }
+    }
+
+    /// Send the track's site a slew-to-cue command (audited), so its camera looks at the track.
+    ///
+    /// # Errors
+    /// A message for the operator: refused, unknown site, or the bus queue is full.
+    pub fn cue_camera(&mut self, key: &TrackKey, at: LatLon) -> Result<String, String> {
+        let site = self.basemap.sites.get(&key.site).ok_or_else(|| format!("unknown site {}", key.site))?;
+        let bearing = crate::geodesy::bearing_deg(site.position(), at).rem_euclid(360.0);
+        let range = distance_m(site.position(), at);
+        let now = self.now_s();
+        let cmd = crate::bus::msg::CommandMsg {
+            schema: crate::bus::msg::CommandMsg::SCHEMA.into(),
+            site: key.site.clone(),
+            id: format!("cue-{}-{}-{}", key.site, key.id, (now * 1000.0) as i64),
+            time: now,
+            command: crate::bus::msg::Command::SlewToCue {
+                bearing_deg: bearing,
+                range_m: Some(range),
+                track_id: Some(key.id.clone()),
+            },
+        };
+        if self.feed.is_replay() {
+            return Err("REPLAY: commands are disabled".into());
+        }
+        if let Some(op) = &self.operator {
+            let d = json!({"site": key.site, "track": key.id, "bearing_deg": bearing, "range_m": range});
+            op.log.append(&op.session, Action::SendCommand, &cmd.id, d).map_err(|e| e.to_string())?;
+        }
+        let payload = serde_json::to_vec(&cmd).map_err(|e| e.to_string())?;
+        let p = Publish { topic: topic::cmd(&key.site), qos: rumqttc::QoS::AtLeastOnce, retain: false, payload };
+        if self.feed.publish(p) {
+            Ok(format!("{}: camera cued to {bearing:05.1}°T, {:.1} km", key.site, range / 1000.0))
+        } else {
+            Err("not connected: cue not sent".into())
         }
     }
 
@@ -564,12 +603,27 @@ impl ConsoleApp {
     }
 
     fn track_detail(&mut self, ui: &mut Ui) {
-        let Some(t) = self.selected.as_ref().and_then(|k| self.picture.tracks.get(k)) else {
+        let Some((key, pos, label)) = self
+            .selected
+            .as_ref()
+            .and_then(|k| self.picture.tracks.get(k))
+            .map(|t| (t.key.clone(), t.position(), t.label()))
+        else {
             ui.label(RichText::new("Click a track on the map.").italics());
             return;
         };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(label).strong());
+            let cue = ui
+                .add_enabled(self.may(Action::SendCommand), egui::Button::new("Cue camera"))
+                .on_hover_text("Slew the site's thermal camera onto this track");
+            if cue.clicked() {
+                let r = self.cue_camera(&key, pos);
+                self.notice = Some(r.unwrap_or_else(|e| e));
+            }
+        });
+        let Some(t) = self.picture.tracks.get(&key) else { return };
         let r = &t.report;
-        ui.label(RichText::new(t.label()).strong());
         egui::Grid::new("track").num_columns(2).show(ui, |ui| {
             let mut row = |k: &str, v: String| {
                 ui.label(k);

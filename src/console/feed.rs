@@ -208,6 +208,66 @@ mod tests {
     use crate::bus::replay::{ManualClock, Replayer};
 
     #[test]
+    fn a_live_feed_receives_and_records_what_a_node_publishes() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let cfg = crate::bus::broker::BrokerConfig {
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            ..Default::default()
+        };
+        crate::bus::broker::start(&cfg).unwrap();
+        let url: crate::bus::BrokerUrl = format!("mqtt://127.0.0.1:{port}").parse().unwrap();
+        let rec = tempfile::tempdir().unwrap();
+        let opts = BusOptions { url: url.clone(), client_id: "console-test".into(), ..BusOptions::default() };
+        let repaints = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let r2 = repaints.clone();
+        let mut feed = Feed::Live(
+            LiveFeed::start(opts, Some(RecorderConfig::new(rec.path())), move || {
+                r2.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })
+            .unwrap(),
+        );
+        // A node publishing its status (retained) and a track batch, from its own client.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let node = BusOptions { url, client_id: "node-ka-ho".into(), ..BusOptions::default() };
+        let (h, lp) = bus(node, 16).unwrap();
+        let stop = CancellationToken::new();
+        let status = crate::bus::msg::StatusMsg {
+            state: crate::bus::msg::NodeState::Online,
+            ..crate::bus::msg::StatusMsg::offline("ka-ho")
+        };
+        let tracks = crate::bus::msg::TracksMsg::new("ka-ho", 1.0, vec![]);
+        let mut got = Vec::new();
+        rt.block_on(async {
+            let task = tokio::spawn(lp.run(stop.clone()));
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while got.len() < 2 && std::time::Instant::now() < deadline {
+                let p =
+                    |topic: String, payload: Vec<u8>, retain| Publish { topic, qos: QoS::AtLeastOnce, retain, payload };
+                let _ = h.try_publish(p(topic::status("ka-ho"), serde_json::to_vec(&status).unwrap(), true));
+                let _ = h.try_publish(p(topic::tracks("ka-ho"), serde_json::to_vec(&tracks).unwrap(), false));
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                feed.drain(100, &mut got);
+            }
+            stop.cancel();
+            let _ = task.await;
+        });
+        let topics: std::collections::BTreeSet<&str> = got.iter().map(|m| m.topic.as_str()).collect();
+        assert!(
+            topics.contains(topic::status("ka-ho").as_str()) && topics.contains(topic::tracks("ka-ho").as_str()),
+            "{topics:?}"
+        );
+        assert!(repaints.load(std::sync::atomic::Ordering::Relaxed) >= 2);
+        drop(feed); // stops the thread and closes the recording
+        let envs: Vec<Envelope> =
+            crate::bus::record::RecordingReader::open(rec.path()).unwrap().filter_map(Result::ok).collect();
+        assert!(envs.len() >= 2, "recorded {}", envs.len());
+        assert!(envs.iter().any(|e| e.topic == topic::tracks("ka-ho")));
+    }
+
+    #[test]
     fn a_replay_feeds_recorded_envelopes_in_order_then_finishes() {
         let envs: Vec<Envelope> = (0..5)
             .map(|i| Envelope { received_ms: 1_000 + i * 500, topic: format!("t/{i}"), payload: vec![i as u8] })

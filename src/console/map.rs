@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use eframe::egui::{
-    self, Align2, Color32, FontId, Key, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
+    self, Align2, Color32, FontId, Key, Mesh, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
 };
 
 use super::alerts::AlertQueue;
@@ -237,40 +237,39 @@ fn symbol_size(class: VesselClass) -> f32 {
     }
 }
 
-/// Append a track symbol: shape by source, colour by identity, size by class.
-fn symbol(shapes: &mut Vec<Shape>, c: Pos2, t: &TrackState, color: Color32) {
+/// Append a track symbol to the mesh: shape by source (circle AIS, square radar, diamond IR,
+/// hexagon fused), colour by identity, size by class.
+fn symbol(mesh: &mut Mesh, c: Pos2, t: &TrackState, color: Color32) {
     let r = symbol_size(t.class);
-    let stroke = Stroke::new(1.5, color);
-    match t.source {
-        SourceKind::Ais => shapes.push(Shape::circle_stroke(c, r, stroke)),
-        SourceKind::Radar => shapes.push(Shape::rect_stroke(
-            Rect::from_center_size(c, Vec2::splat(2.0 * r)),
-            0.0,
-            stroke,
-            egui::StrokeKind::Middle,
-        )),
-        SourceKind::Ir => {
-            let pts =
-                vec![c + vec2(0.0, -r * 1.3), c + vec2(r * 1.3, 0.0), c + vec2(0.0, r * 1.3), c + vec2(-r * 1.3, 0.0)];
-            shapes.push(Shape::closed_line(pts, stroke));
-        }
-        SourceKind::Fused => {
-            let pts = (0..6)
-                .map(|i| {
-                    let a = std::f32::consts::TAU * i as f32 / 6.0;
-                    c + vec2(a.cos(), a.sin()) * r * 1.2
-                })
-                .collect();
-            shapes.push(Shape::closed_line(pts, stroke));
-            shapes.push(Shape::circle_filled(c, 1.5, color));
-        }
+    let ring = |n: usize, radius: f32, phase: f32| -> Vec<Pos2> {
+        (0..n)
+            .map(|i| {
+                let a = phase + std::f32::consts::TAU * i as f32 / n as f32;
+                c + vec2(a.cos(), a.sin()) * radius
+            })
+            .collect()
+    };
+    let pts = match t.source {
+        SourceKind::Ais => ring(10, r, 0.0),
+        SourceKind::Radar => ring(4, r * std::f32::consts::SQRT_2, std::f32::consts::FRAC_PI_4),
+        SourceKind::Ir => ring(4, r * 1.3, 0.0),
+        SourceKind::Fused => ring(6, r * 1.2, 0.0),
+    };
+    for (k, a) in pts.iter().enumerate() {
+        quad(mesh, *a, pts[(k + 1) % pts.len()], 1.5, color);
+    }
+    if t.source == SourceKind::Fused {
+        quad(mesh, c - vec2(1.2, 0.0), c + vec2(1.2, 0.0), 2.4, color);
     }
 }
 
 fn draw_tracks(painter: &Painter, rect: Rect, view: &View, st: &MapState, inp: &MapInputs<'_>) -> (usize, usize) {
     let t = view.affine(rect);
     let vis = rect.expand(30.0);
-    let mut shapes: Vec<Shape> = Vec::with_capacity(inp.tracks.len() * 3);
+    let mut shapes: Vec<Shape> = Vec::with_capacity(inp.tracks.len() * 2);
+    // Trails and heading vectors: thin quads in one mesh, not thousands of anti-aliased paths
+    // (the tessellator's feathering was most of the frame with 3,000 tracks).
+    let mut lines = Mesh::default();
     let mut shown: Vec<(&TrackState, Pos2)> = Vec::new();
     for tr in inp.tracks.iter() {
         if !inp.filter.passes(tr) {
@@ -281,18 +280,23 @@ fn draw_tracks(painter: &Painter, rect: Rect, view: &View, st: &MapState, inp: &
             continue;
         }
         let color = if tr.dark { theme::DARK } else { theme::IDENTIFIED };
-        if st.trails && tr.trail.len() > 1 {
-            let mut pts: Vec<Pos2> = tr.trail.iter().map(|p| t.apply(p.lon, p.lat)).collect();
-            pts.push(c);
-            shapes.push(Shape::line(pts, Stroke::new(1.0, color.gamma_multiply(0.45))));
+        if st.trails && !tr.trail.is_empty() {
+            let faded = color.gamma_multiply(0.45);
+            let mut prev: Option<Pos2> = None;
+            for p in tr.trail.iter().map(|p| t.apply(p.lon, p.lat)).chain(std::iter::once(c)) {
+                if let Some(a) = prev {
+                    quad(&mut lines, a, p, 1.0, faded);
+                }
+                prev = Some(p);
+            }
         }
         let ahead = (tr.report.sog_kn * MPS_PER_KNOT * VECTOR_AHEAD_S) as f32 / view.m_per_pt as f32;
         if tr.report.sog_kn > 0.5 {
             let a = (tr.report.cog_deg as f32).to_radians();
             let len = ahead.max(symbol_size(tr.class) + 4.0);
-            shapes.push(Shape::line_segment([c, c + vec2(a.sin(), -a.cos()) * len], Stroke::new(1.2, color)));
+            quad(&mut lines, c, c + vec2(a.sin(), -a.cos()) * len, 1.3, color);
         }
-        symbol(&mut shapes, c, tr, color);
+        symbol(&mut lines, c, tr, color);
         shown.push((tr, c));
     }
     if let Some(sel) = inp.selected.and_then(|k| inp.tracks.get(k)) {
@@ -300,9 +304,26 @@ fn draw_tracks(painter: &Painter, rect: Rect, view: &View, st: &MapState, inp: &
         draw_covariance(&mut shapes, view, c, sel);
         shapes.push(Shape::circle_stroke(c, 11.0, Stroke::new(2.0, theme::SELECTED)));
     }
+    painter.add(Shape::mesh(lines));
     painter.extend(shapes);
     let labelled = if st.labels { draw_labels(painter, rect, &mut shown, inp) } else { 0 };
     (shown.len(), labelled)
+}
+
+/// A straight segment `a`–`b` of `width` points as two triangles (no anti-aliasing feather).
+fn quad(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
+    let d = b - a;
+    let len = d.length();
+    if len < 0.5 {
+        return;
+    }
+    let n = vec2(-d.y, d.x) / len * (width / 2.0);
+    let i = mesh.vertices.len() as u32;
+    for p in [a + n, a - n, b - n, b + n] {
+        mesh.colored_vertex(p, color);
+    }
+    mesh.add_triangle(i, i + 1, i + 2);
+    mesh.add_triangle(i, i + 2, i + 3);
 }
 
 /// The 2σ error ellipse from the covariance (east/north, m²), or a circle from `sigma_m`.
@@ -354,6 +375,14 @@ fn draw_labels(painter: &Painter, rect: Rect, shown: &mut [(&TrackState, Pos2)],
     for (t, c) in shown.iter() {
         if n >= MAX_LABELS {
             break;
+        }
+        let anchor = *c + vec2(8.0, -14.0);
+        if !rect.contains(anchor) {
+            continue;
+        }
+        let (ax, ay) = (((anchor.x - rect.min.x) / CELL) as usize, ((anchor.y - rect.min.y) / CELL) as usize);
+        if grid[ay.min(rows - 1) * cols + ax.min(cols - 1)] {
+            continue; // the label's first cell is taken: skip without building its text
         }
         let text = t.label();
         let w = 6.2 * text.chars().count() as f32;

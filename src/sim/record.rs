@@ -128,7 +128,8 @@ impl Measurement {
             }
         }
         if let Some(a) = self.ais {
-            let _ = write!(out, r#","mmsi":{},"sog_kn":{},"cog_deg":{}"#, a.mmsi, round(a.sog_kn, 1), round(a.cog_deg, 1));
+            let _ =
+                write!(out, r#","mmsi":{},"sog_kn":{},"cog_deg":{}"#, a.mmsi, round(a.sog_kn, 1), round(a.cog_deg, 1));
         }
         out.push_str("}\n");
     }

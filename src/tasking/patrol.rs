@@ -3,9 +3,10 @@
 //! re-plans when the target manoeuvres. No I/O here: the caller publishes what these functions
 //! return on `seawarden/v1/task/patrol/{unit}` and feeds in what arrives on `…/{unit}/ack`.
 //!
-//! The payload is a superset of the bus's `PatrolTaskMsg` (`seawarden.patrol_task/1`: `unit`,
-//! `task_id`, `time`, `track_id`, `lat`, `lon`, `eta_s` with the same meaning), adding
-//! `revision`, `target` and `route` as optional fields, so either side reads the other's.
+//! The payload has the wire format of the bus's `PatrolTaskMsg` (`seawarden.patrol_task/1`:
+//! `unit`, `task_id`, `revision`, `time`, `track_id`, `lat`, `lon`, `eta_s`, `target`, `route`)
+//! and answers that of `PatrolAckMsg` (with the `revision` answered), so either side reads the
+//! other's; these types add the console's and the boat's logic on top.
 
 use serde::{Deserialize, Serialize};
 
@@ -290,6 +291,10 @@ mod tests {
             match crate::bus::msg::parse(&topic, &json) {
                 Ok(crate::bus::Message::PatrolTask(m)) => {
                     assert_eq!((m.task_id.as_str(), m.lat, m.eta_s), (task.task_id.as_str(), task.lat, task.eta_s));
+                    assert_eq!((m.revision, m.track_id.as_deref()), (1, Some("42")));
+                    assert_eq!(m.route, task.route);
+                    assert!(m.route.len() >= 2);
+                    assert_eq!(m.target.map(|t| (t.lat, t.sog_kn)), task.target.as_ref().map(|t| (t.lat, t.sog_kn)));
                 }
                 other => panic!("{other:?}"),
             }
@@ -302,9 +307,13 @@ mod tests {
             let (router, mut units, target) = setup();
             let best = rank_units(&router, &units, &target).remove(0);
             let task = TaskBoard::new(ReplanPolicy::default()).assign(&mut units, &best.unit_id, &target, &best.intercept, 1.0);
-            let ack = PatrolAck::to(&task, Answer::Accepted, 2.0);
+            let mut ack = PatrolAck::to(&task, Answer::Accepted, 2.0);
+            ack.revision = 3;
             let topic = crate::bus::topic::patrol_ack(&task.unit);
-            assert!(matches!(crate::bus::msg::parse(&topic, &serde_json::to_vec(&ack).unwrap()), Ok(crate::bus::Message::PatrolAck(_))));
+            match crate::bus::msg::parse(&topic, &serde_json::to_vec(&ack).unwrap()) {
+                Ok(crate::bus::Message::PatrolAck(m)) => assert_eq!((m.revision, m.task_id), (3, task.task_id)),
+                other => panic!("{other:?}"),
+            }
         }
     }
 

@@ -332,7 +332,7 @@ impl<'c> Batch<'c> {
         let time = tbuf.format(t);
         if let Some(tracker) = self.tracker.as_ref() {
             let max_var = self.cfg.output.max_position_sigma_m.powi(2);
-            for tr in tracker.confirmed_tracks() {
+            for tr in tracker.reported_tracks(self.cfg.output.radar_verified_in_coverage) {
                 let c = &tr.cov_en;
                 if !(max_eigenvalue(&Matrix2::new(c[0][0], c[0][1], c[1][0], c[1][1])) <= max_var) {
                     continue;

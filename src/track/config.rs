@@ -177,6 +177,11 @@ pub struct OutputConfig {
     /// further off than c, so a report whose error is likely beyond ~c/2 costs more than it
     /// gives. The track lives on inside the tracker (same id) and reappears once localised.
     pub max_position_sigma_m: f64,
+    /// Inside a radar's coverage, write only tracks a radar has detected. An AIS-only track
+    /// there that no radar confirms is a spoofed or stale position, and an IR-only track there
+    /// is often a ghost (the crossing of two cameras' bearings on two different vessels); both
+    /// cost GOSPA a full false track. Outside radar coverage IR and AIS tracks are written.
+    pub radar_verified_in_coverage: bool,
 }
 
 /// Out-of-sequence measurement handling (retrodiction).
@@ -273,7 +278,7 @@ impl Default for MergeConfig {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig { max_position_sigma_m: 60.0 }
+        OutputConfig { max_position_sigma_m: 60.0, radar_verified_in_coverage: true }
     }
 }
 

@@ -34,6 +34,13 @@ const BIRTH_GATE_D2: f64 = 9.21;
 /// detections localised to this 1-σ are suppressed (an IR bearing with a horizon range may be
 /// another vessel on the same line of sight).
 const BIRTH_SUPPRESS_SIGMA_M: f64 = 200.0;
+/// Cell size of the radar-activity map, m.
+const ACTIVITY_CELL_M: f64 = 1000.0;
+/// Time constant of the radar-activity map's forgetting, s.
+const ACTIVITY_TAU_S: f64 = 120.0;
+/// A spot is radar-covered when this many radar plots (forgotten with [`ACTIVITY_TAU_S`]) lie
+/// within two cells of it: a radar that reaches there sees vessels and sea clutter there.
+const ACTIVITY_COVERED: f64 = 20.0;
 
 /// Counters over the tracker's lifetime.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,6 +70,7 @@ pub struct TrackerStats {
 #[derive(Debug, Clone)]
 struct SensorInfo {
     name: String,
+    kind: Option<SensorKind>,
     coverage: Option<(Vector2<f64>, Vector2<f64>)>,
 }
 
@@ -105,6 +113,8 @@ pub struct Tracker<P, U, A, I, D> {
     retired: std::collections::HashMap<u32, (u64, f64)>,
     /// How long a retired id may be restored, s.
     id_memory_s: f64,
+    /// Radar-activity map: cell → (forgotten plot count, time of its last update).
+    activity: std::collections::HashMap<(i32, i32), (f64, f64)>,
 }
 
 /// The configured tracker: CV or IMM, (E)KF updates, GNN, track-score confirmation and deletion.
@@ -178,6 +188,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
             suppressed: Vec::new(),
             retired: std::collections::HashMap::new(),
             id_memory_s: 180.0,
+            activity: std::collections::HashMap::new(),
         }
     }
 
@@ -192,7 +203,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         if let Some(i) = self.sensors.iter().position(|s| s.name == name) {
             return i as SensorId;
         }
-        self.sensors.push(SensorInfo { name: name.to_string(), coverage: None });
+        self.sensors.push(SensorInfo { name: name.to_string(), kind: None, coverage: None });
         (self.sensors.len() - 1) as SensorId
     }
 
@@ -219,6 +230,37 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
     /// Confirmed and coasting tracks as public [`Track`] values in WGS-84.
     pub fn confirmed_tracks(&self) -> impl Iterator<Item = Track> + '_ {
         self.tracks.iter().filter(|t| t.is_confirmed()).map(|t| t.to_track(&self.frame, &self.site))
+    }
+
+    /// Whether radars see the sea around `p`: recent radar plots (vessels and clutter) within
+    /// about 2 km. A bounding box of a radar's plots is no use here: it spans far-off corners the
+    /// radar never reaches, where an AIS-only vessel is genuine, not spoofed.
+    pub fn radar_covers(&self, p: Vector2<f64>) -> bool {
+        let (cx, cy) = activity_cell(p);
+        let mut sum = 0.0;
+        for dx in -2..=2 {
+            for dy in -2..=2 {
+                if let Some(&(v, t)) = self.activity.get(&(cx + dx, cy + dy)) {
+                    sum += v * (-(self.time_s - t).max(0.0) / ACTIVITY_TAU_S).exp();
+                }
+            }
+        }
+        sum >= ACTIVITY_COVERED
+    }
+
+    /// Confirmed tracks worth reporting: with `radar_verified_in_coverage`, a track no radar has
+    /// detected is left out while it lies inside a radar's coverage (see
+    /// [`OutputConfig`](super::config::OutputConfig)).
+    pub fn reported_tracks(&self, radar_verified_in_coverage: bool) -> impl Iterator<Item = Track> + '_ {
+        self.tracks
+            .iter()
+            .filter(move |t| {
+                t.is_confirmed()
+                    && (!radar_verified_in_coverage
+                        || t.sources.contains(SensorKind::Radar)
+                        || !self.radar_covers(t.estimate().pos()))
+            })
+            .map(|t| t.to_track(&self.frame, &self.site))
     }
 
     /// Process one scan: associate → update or coast → confirm → merge duplicates → delete →
@@ -485,7 +527,15 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
     }
 
     fn learn_coverage(&mut self, scan: &Scan) {
+        if scan.kind == SensorKind::Radar {
+            for m in scan.measurements.iter().filter(|m| m.localised) {
+                let e = self.activity.entry(activity_cell(m.approx_en)).or_insert((0.0, scan.time_s));
+                e.0 = e.0 * (-(scan.time_s - e.1).max(0.0) / ACTIVITY_TAU_S).exp() + 1.0;
+                e.1 = scan.time_s;
+            }
+        }
         let Some(info) = self.sensors.get_mut(scan.sensor as usize) else { return };
+        info.kind = Some(scan.kind);
         for m in scan.measurements.iter().filter(|m| m.localised) {
             let p = m.approx_en;
             let d = Vector2::new(COVERAGE_MARGIN_M, COVERAGE_MARGIN_M);
@@ -544,6 +594,11 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         self.stats.late_applied += applied;
         self.stats.late_dropped += n - applied;
     }
+}
+
+/// The radar-activity cell of a position (saturating far outside any sensible frame).
+fn activity_cell(p: Vector2<f64>) -> (i32, i32) {
+    ((p.x / ACTIVITY_CELL_M).floor() as i32, (p.y / ACTIVITY_CELL_M).floor() as i32)
 }
 
 /// Predict `g` backwards by `dt_s < 0` with the CV model, process noise added before the

@@ -614,3 +614,30 @@ mod bundle {
         let _ = f.clock.load(Ordering::SeqCst);
     }
 }
+
+mod concurrency {
+    use super::*;
+
+    #[test]
+    fn appends_from_many_threads_form_one_chain() {
+        let f = fixture();
+        let log = Arc::new(f.log);
+        let ana = log.login("ana", PW).unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let (log, ana) = (log.clone(), ana.clone());
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        log.append(&ana, Action::Acknowledge, &format!("a-{t}-{i}"), json!({})).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let r = log.verify().unwrap();
+        assert!(r.ok(), "{r:?}");
+        assert_eq!(r.rows, 111, "10 fixture rows, 1 login, 100 appends");
+    }
+}

@@ -4,16 +4,16 @@
 
 use std::process::Command;
 
-use quick_xml::events::Event;
 use quick_xml::Reader;
+use quick_xml::events::Event;
 use rand::{Rng, SeedableRng};
 use seawarden::coast::WaterRouter;
-use seawarden::geodesy::{distance_m, LatLon, MPS_PER_KNOT};
+use seawarden::geodesy::{LatLon, MPS_PER_KNOT, distance_m};
 use seawarden::tasking::export::{Cot, Kml, QgcPlan, Wpl};
-use seawarden::tasking::intercept::{intercept, rank_units, FleetPlanner, Motion};
+use seawarden::tasking::intercept::{FleetPlanner, Motion, intercept, rank_units};
 use seawarden::tasking::mission::{Action, MissionEnd, MissionSpec};
 use seawarden::tasking::patterns::{self, ExpandingSquareParams};
-use seawarden::tasking::{plan, FieldPlanner, Geofence, Limits, Mission, MissionWriter, Target, Units, Waypoint};
+use seawarden::tasking::{FieldPlanner, Geofence, Limits, Mission, MissionWriter, Target, Units, Waypoint, plan};
 
 use crate::util::seawarden_bin;
 
@@ -30,8 +30,16 @@ fn full_mission() -> Mission {
         &Target::point(DATUM),
         &ExpandingSquareParams { spacing_m: 150.0, legs: 6, first_bearing_deg: 30.0, alt_m: 50.0 },
     );
-    wps.push(Waypoint { position: LatLon::new(22.172, 113.533), alt_m: 40.0, action: Action::Loiter { radius_m: 80.0, time_s: Some(120.0) } });
-    wps.push(Waypoint { position: LatLon::new(22.170, 113.531), alt_m: 45.0, action: Action::Loiter { radius_m: 100.0, time_s: None } });
+    wps.push(Waypoint {
+        position: LatLon::new(22.172, 113.533),
+        alt_m: 40.0,
+        action: Action::Loiter { radius_m: 80.0, time_s: Some(120.0) },
+    });
+    wps.push(Waypoint {
+        position: LatLon::new(22.170, 113.531),
+        alt_m: 45.0,
+        action: Action::Loiter { radius_m: 100.0, time_s: None },
+    });
     let spec = MissionSpec {
         name: "SAR test/1".into(),
         pattern: "expanding-square".into(),
@@ -343,11 +351,23 @@ mod mission_cli {
 
     #[test]
     fn writes_a_plan_to_stdout() {
-        let out = run(&["--point", "22.176,113.536", "--pattern", "lawnmower", "--format", "plan", "--width-m", "800", "--length-m", "1000"]);
+        let out = run(&[
+            "--point",
+            "22.176,113.536",
+            "--pattern",
+            "lawnmower",
+            "--format",
+            "plan",
+            "--width-m",
+            "800",
+            "--length-m",
+            "1000",
+        ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["fileType"], "Plan");
-        let cmds: Vec<u64> = v["mission"]["items"].as_array().unwrap().iter().map(|i| i["command"].as_u64().unwrap()).collect();
+        let cmds: Vec<u64> =
+            v["mission"]["items"].as_array().unwrap().iter().map(|i| i["command"].as_u64().unwrap()).collect();
         assert_eq!(cmds.first(), Some(&22));
         assert_eq!(cmds.last(), Some(&20));
         assert_eq!(cmds.iter().filter(|c| **c == 16).count(), 8); // 4 tracks × 2 ends
@@ -358,8 +378,16 @@ mod mission_cli {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("m.plan");
         let out = run(&[
-            "--point", "22.15,113.56", "--pattern", "orbit", "--format", "plan", "--team", "dt-barra",
-            "--output", file.to_str().unwrap(),
+            "--point",
+            "22.15,113.56",
+            "--pattern",
+            "orbit",
+            "--format",
+            "plan",
+            "--team",
+            "dt-barra",
+            "--output",
+            file.to_str().unwrap(),
         ]);
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
@@ -475,7 +503,8 @@ mod intercept_solver {
                     assert!((i.route_m / u.max_speed_mps() - i.eta_s).abs() < 1.0, "ETA is route length / speed");
                     assert!(distance_m(*i.route.last().unwrap(), i.point) < 1.0);
                     let f = planner.intercept(u, &target).unwrap();
-                    let f = f.unwrap_or_else(|| panic!("case {case}: fleet planner finds none; exact {i:?}, motion {m:?}"));
+                    let f =
+                        f.unwrap_or_else(|| panic!("case {case}: fleet planner finds none; exact {i:?}, motion {m:?}"));
                     // Signed: the corner tree may combine corners of several router calls into a
                     // shorter way than one string-pulled A* path; it must never be slower.
                     let rel = (f.eta_s - i.eta_s) / i.eta_s.max(1.0);
@@ -488,7 +517,10 @@ mod intercept_solver {
                     // The distance-field planner, for a fleet of this one boat.
                     let one = Units { units: vec![u.clone()] };
                     let p = field.propose_all(&one, std::slice::from_ref(&target)).remove(0);
-                    let p = p.unwrap_or_else(|| panic!("case {case}: field planner finds none; exact {i:?}")).best.intercept;
+                    let p = p
+                        .unwrap_or_else(|| panic!("case {case}: field planner finds none; exact {i:?}"))
+                        .best
+                        .intercept;
                     // Signed, as for the corner tree: the field's grid path, string-pulled, is
                     // sometimes a shorter water route than the router's; never over 1 % slower.
                     let rel = (p.eta_s - i.eta_s) / i.eta_s.max(1.0);
@@ -542,8 +574,14 @@ mod intercept_solver {
                     let rel = (p.best.intercept.eta_s - e.intercept.eta_s) / e.intercept.eta_s.max(1.0);
                     worst = worst.max(rel);
                     lowest = lowest.min(rel);
-                    assert!(rel < 0.01, "target {k}: {} in {:.1} s vs exact {} in {:.1} s", p.best.unit_id,
-                        p.best.intercept.eta_s, e.unit_id, e.intercept.eta_s);
+                    assert!(
+                        rel < 0.01,
+                        "target {k}: {} in {:.1} s vs exact {} in {:.1} s",
+                        p.best.unit_id,
+                        p.best.intercept.eta_s,
+                        e.unit_id,
+                        e.intercept.eta_s
+                    );
                     assert!(p.estimates.windows(2).all(|w| w[0].1 <= w[1].1));
                     let boat = units.get(&p.best.unit_id).unwrap().kind == seawarden::tasking::UnitKind::PatrolBoat;
                     for w in p.best.intercept.route.windows(2).filter(|_| boat) {
@@ -590,5 +628,167 @@ mod intercept_solver {
             .unwrap();
         assert!(slow.target_landed);
         assert!(!router.coast().is_land(slow.point));
+    }
+}
+
+/// Issue 9's patrol flow over a real mosquitto: the console side proposes the fastest boat and
+/// sends the task, the boat (the `seawarden patrol --simulate` client at library level) accepts,
+/// the target manoeuvres, revision 2 arrives and is accepted, the boat sails the new route and
+/// reports arrival. Every payload crossing the broker is also checked against the bus contract
+/// (`bus::msg::parse`), so the wire format is the one in DESIGN.md and `assets/schemas/`.
+mod patrol_over_mqtt {
+    use std::time::Duration;
+
+    use rumqttc::QoS;
+    use seawarden::bus::{self, Message, Publish, topic};
+    use seawarden::tasking::client::{Key, PatrolClient};
+    use seawarden::tasking::patrol::{Answer, PatrolAck, PatrolTask, ReplanPolicy, TaskBoard, TaskState};
+    use seawarden::tasking::units::UnitStatus;
+    use tokio::sync::mpsc;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::bus::{Mosquitto, listener_opts};
+
+    /// The next message on `rx` within `limit` (a hang guard, not a performance threshold).
+    async fn next(rx: &mut mpsc::Receiver<bus::Received>, limit: Duration) -> bus::Received {
+        tokio::time::timeout(limit, rx.recv()).await.expect("a message in time").expect("bus open")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn task_ack_revision_on_manoeuvre_and_arrival() {
+        let dir = tempfile::tempdir().unwrap();
+        let broker = Mosquitto::start(dir.path(), "");
+        let url = broker.url();
+        let router = WaterRouter::macau();
+        let mut units = Units::macau();
+        // A dark craft heading east at 20 kn in the Sai Van waters.
+        let t0 = 1_773_342_000.0;
+        let target = Target::track("T1", t0, LatLon::new(22.176, 113.536), 20.0, 90.0);
+        let best = rank_units(&router, &units, &target).into_iter().find(|c| c.unit_id.starts_with("pb-")).unwrap();
+        let unit = best.unit_id.clone();
+        let (base, speed) = {
+            let u = units.get(&unit).unwrap();
+            (u.current_position(), u.max_speed_mps())
+        };
+
+        // The boat: subscribes to its task topic, answers, sails (simulated time) and reports.
+        let mut bopts = listener_opts(&url, &format!("patrol-{unit}"));
+        bopts.subscriptions = vec![(topic::patrol_task(&unit), QoS::AtLeastOnce)];
+        let (boat_bus, mut boat_loop) = bus::bus(bopts, 16).unwrap();
+        let mut boat_rx = boat_loop.incoming();
+        let stop = CancellationToken::new();
+        let boat_run = tokio::spawn(boat_loop.run(stop.clone()));
+        let boat_unit = unit.clone();
+        let boat = tokio::spawn(async move {
+            let mut client = PatrolClient::new(boat_unit.clone(), base, speed);
+            let mut seen = Vec::new();
+            loop {
+                let r = next(&mut boat_rx, Duration::from_secs(60)).await;
+                // The wire format is the bus contract.
+                match bus::msg::parse(&r.topic, &r.payload) {
+                    Ok(Message::PatrolTask(m)) => seen.push((m.revision, m.route.len(), m.track_id.clone())),
+                    other => panic!("task payload is not a bus patrol task: {other:?}"),
+                }
+                let task: PatrolTask = serde_json::from_slice(&r.payload).unwrap();
+                let rev = task.revision;
+                if !client.on_task(task) {
+                    continue; // a resend of what we have
+                }
+                let ack = client.on_key(Key::Accept, t0 + rev as f64).unwrap();
+                let p = Publish {
+                    topic: topic::patrol_ack(&boat_unit),
+                    qos: QoS::AtLeastOnce,
+                    retain: false,
+                    payload: serde_json::to_vec(&ack).unwrap(),
+                };
+                boat_bus.publish(p).await.unwrap();
+                if rev == 2 {
+                    // `--simulate`: sail the revised route in 5 s steps of simulated time.
+                    let mut n = 0;
+                    while !client.simulate(5.0) {
+                        n += 1;
+                        assert!(n < 10_000, "the boat never arrives");
+                    }
+                    let arrived = client.on_key(Key::Arrive, t0 + 5.0 * n as f64).unwrap();
+                    let p = Publish {
+                        topic: topic::patrol_ack(&boat_unit),
+                        qos: QoS::AtLeastOnce,
+                        retain: false,
+                        payload: serde_json::to_vec(&arrived).unwrap(),
+                    };
+                    boat_bus.publish(p).await.unwrap();
+                    return (client, seen);
+                }
+            }
+        });
+
+        // The console: subscribes to the answers, sends revision 1 until it is answered.
+        let mut copts = listener_opts(&url, "console-tasking");
+        copts.subscriptions = vec![(topic::patrol_ack(&unit), QoS::AtLeastOnce)];
+        let (console_bus, mut console_loop) = bus::bus(copts, 16).unwrap();
+        let mut console_rx = console_loop.incoming();
+        let console_run = tokio::spawn(console_loop.run(stop.clone()));
+        let mut board = TaskBoard::new(ReplanPolicy::default());
+        let task1 = board.assign(&mut units, &unit, &target, &best.intercept, t0);
+        assert_eq!(units.get(&unit).unwrap().status, UnitStatus::Tasked);
+        let send = |t: &PatrolTask| Publish {
+            topic: topic::patrol_task(&t.unit),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            payload: serde_json::to_vec(t).unwrap(),
+        };
+        // Until the boat's subscription is active the broker drops the task: resend each second
+        // (the board's answer bookkeeping makes resends harmless).
+        let ack1 = loop {
+            console_bus.publish(send(&task1)).await.unwrap();
+            if let Ok(Some(r)) = tokio::time::timeout(Duration::from_secs(1), console_rx.recv()).await {
+                break r;
+            }
+        };
+        let read_ack = |r: &bus::Received| -> PatrolAck {
+            match bus::msg::parse(&r.topic, &r.payload) {
+                Ok(Message::PatrolAck(m)) => assert_eq!(m.unit, unit),
+                other => panic!("ack payload is not a bus patrol ack: {other:?}"),
+            }
+            serde_json::from_slice(&r.payload).unwrap()
+        };
+        let a1 = read_ack(&ack1);
+        assert_eq!((a1.answer, a1.revision, a1.task_id.as_str()), (Answer::Accepted, 1, task1.task_id.as_str()));
+        assert_eq!(board.on_ack(&mut units, &a1), Some(TaskState::Accepted));
+
+        // The target turns hard to the south-west a minute later: the board re-plans.
+        let turned = Target::track("T1", t0 + 60.0, target.predict(60.0), 25.0, 200.0);
+        let revs = board.on_track_update(&router, &units, &turned, t0 + 61.0);
+        assert_eq!(revs.len(), 1, "one revision for the one open task");
+        let task2 = &revs[0];
+        assert_eq!((task2.task_id.as_str(), task2.revision), (task1.task_id.as_str(), 2));
+        assert!(distance_m(task1.point(), task2.point()) > 200.0, "the intercept point moved");
+        console_bus.publish(send(task2)).await.unwrap();
+        let a2 = read_ack(&next(&mut console_rx, Duration::from_secs(60)).await);
+        assert_eq!((a2.answer, a2.revision), (Answer::Accepted, 2));
+        assert_eq!(board.on_ack(&mut units, &a2), Some(TaskState::Accepted));
+        let a3 = read_ack(&next(&mut console_rx, Duration::from_secs(60)).await);
+        assert_eq!((a3.answer, a3.revision), (Answer::Arrived, 2));
+        assert_eq!(board.on_ack(&mut units, &a3), Some(TaskState::Arrived));
+        assert_eq!(units.get(&unit).unwrap().status, UnitStatus::Available, "arrival frees the unit");
+
+        let (client, seen) = boat.await.unwrap();
+        // The boat saw revision 1 (perhaps resent) and then revision 2, each with a route and the track.
+        assert_eq!(seen.first().map(|s| s.0), Some(1));
+        assert_eq!(seen.last().map(|s| s.0), Some(2));
+        assert!(seen.iter().all(|(_, n, id)| *n >= 2 && id.as_deref() == Some("T1")), "{seen:?}");
+        // It sailed revision 2's route, on water, to its intercept point.
+        assert!(distance_m(client.position, task2.point()) < 1.0);
+        let route: Vec<LatLon> = task2.route.iter().map(|p| LatLon::new(p[0], p[1])).collect();
+        assert!(distance_m(route[0], base) < 1.0 && distance_m(*route.last().unwrap(), task2.point()) < 1.0);
+        for w in route.windows(2) {
+            assert!(!router.coast().crosses_land(w[0], w[1]), "revised route crosses land");
+        }
+        assert!(task2.eta_s > task2.time && task2.target.as_ref().is_some_and(|t| t.cog_deg == 200.0));
+        stop.cancel();
+        let _ = boat_run.await;
+        let _ = console_run.await;
+        drop(broker);
     }
 }

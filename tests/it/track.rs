@@ -638,6 +638,59 @@ mod batch_contract {
     }
 
     #[test]
+    fn ais_only_track_inside_radar_coverage_is_written_only_once_a_radar_confirms_it() {
+        // A radar sweeps 0..3 km (two vessels and a fixed buoy teach it that coverage). AIS
+        // reports a spoofed position inside it that no radar plot ever supports, and a genuine
+        // vessel 20 km out, beyond every radar. The spoofed track is held back; the far one is
+        // written; and an AIS-only track is written once radar plots confirm it.
+        let mut lines = Vec::new();
+        let t0 = 1_700_000_000.0;
+        for k in 0..40 {
+            let t = t0 + 2.5 * k as f64;
+            let time = 2.5 * k as f64;
+            let real = Vector2::new(1000.0 + 5.0 * time, 1500.0);
+            if k % 4 == 0 {
+                for (mmsi, p) in [(1, Vector2::new(2000.0, 500.0)), (2, Vector2::new(20_000.0, 20_000.0)), (3, real)] {
+                    let (lat, lon) = ll(p);
+                    let v = if mmsi == 3 { (5.0 / seawarden::geodesy::MPS_PER_KNOT, 90.0) } else { (0.0, 0.0) };
+                    lines.push(
+                        json!({"time": t + 1.0, "sensor": "ais", "kind": "ais", "mmsi": 412_000_000 + mmsi, "lat": lat,
+                               "lon": lon, "sigma_m": 10.0, "sog_kn": v.0, "cog_deg": v.1})
+                        .to_string(),
+                    );
+                }
+            }
+            let mut plots = vec![Vector2::new(0.0, 0.0), Vector2::new(3000.0, 3000.0)];
+            if k >= 20 {
+                plots.push(real);
+            }
+            for p in plots {
+                let (lat, lon) = ll(p);
+                lines.push(
+                    json!({"time": t + 0.5, "sensor": "radar-a", "kind": "radar", "lat": lat, "lon": lon, "sigma_m": 15.0})
+                        .to_string(),
+                );
+            }
+        }
+        let (out, _) = run(&(lines.join("\n") + "\n"));
+        let written = |mmsi: u32, after: f64| {
+            out.iter()
+                .any(|v| v["mmsi"].as_u64() == Some(412_000_000 + mmsi as u64) && v["time"].as_f64().unwrap() >= after)
+        };
+        assert!(!written(1, t0), "spoofed AIS position inside radar coverage was written");
+        assert!(written(2, t0), "AIS vessel outside radar coverage was not written");
+        assert!(
+            !out.iter().any(|v| v["mmsi"].as_u64() == Some(412_000_003) && v["time"].as_f64().unwrap() < t0 + 45.0)
+        );
+        assert!(written(3, t0 + 60.0), "radar-confirmed AIS vessel was not written");
+        let mut cfg = TrackerConfig::default();
+        cfg.output.radar_verified_in_coverage = false;
+        let mut buf = Vec::new();
+        run_batch((lines.join("\n") + "\n").as_bytes(), &mut buf, &cfg).unwrap();
+        assert!(String::from_utf8(buf).unwrap().contains("412000001"), "the switch turns the rule off");
+    }
+
+    #[test]
     fn output_times_echo_input_times_once_per_time_and_scan_only_coasts() {
         let (text, times) = input();
         let (out, stats) = run(&text);

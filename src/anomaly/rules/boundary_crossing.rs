@@ -6,6 +6,9 @@ use crate::track::Track;
 
 /// Fires for `hold_s` after a dark track crossed the waters' edge (the engine records the
 /// crossing in the memo) at `min_speed_kn` or more. Value: speed, knots.
+///
+/// `min_speed_kn` is 8 kn: dark fishing boats working along the Hengqin side (1–4 kn, with
+/// tracker speed noise) crossed the line back and forth at the first setting (3 kn).
 #[derive(Debug, Clone)]
 pub struct BoundaryCrossing {
     /// How long after the crossing the rule keeps firing, seconds.
@@ -16,7 +19,7 @@ pub struct BoundaryCrossing {
 
 impl Default for BoundaryCrossing {
     fn default() -> Self {
-        BoundaryCrossing { hold_s: 60.0, min_speed_kn: 3.0 }
+        BoundaryCrossing { hold_s: 60.0, min_speed_kn: 8.0 }
     }
 }
 
@@ -49,5 +52,14 @@ mod tests {
         let t = track(120.0, OPEN.0, OPEN.1, 20.0, 0.0);
         assert!(BoundaryCrossing::default().check(&t, &scene(120.0, &m, &a)).is_some());
         assert!(BoundaryCrossing::default().check(&t, &scene(200.0, &m, &a)).is_none());
+    }
+
+    #[test]
+    fn a_fishing_boat_working_across_the_line_does_not() {
+        let mut m = Memo::new(0.0);
+        m.crossed = Some((100.0, false));
+        let a = AisLog::default();
+        let t = track(110.0, OPEN.0, OPEN.1, 3.5, 0.0);
+        assert!(BoundaryCrossing::default().check(&t, &scene(110.0, &m, &a)).is_none());
     }
 }

@@ -74,7 +74,7 @@ mod tests {
     fn a_fast_radar_only_track_is_dark() {
         let (m, a) = (Memo::new(0.0), AisLog::default());
         let r = DarkTarget::default().check(&track(30.0, OPEN.0, OPEN.1, 25.0, 0.0), &scene(30.0, &m, &a)).unwrap();
-        assert_eq!((r.value, r.threshold), (25.0, 20.0));
+        assert_eq!((r.value, r.threshold), (25.0, 22.0));
     }
 
     #[test]

@@ -11,6 +11,9 @@ use calibration::{CameraModel, Direction, HeadAngles, MountedCamera, Pixel};
 /// Width of the vertical strips whose row means locate the horizon and land, pixels.
 pub const STRIP_WIDTH_PX: usize = 32;
 
+/// Sea-top steps kept per strip when looking for land.
+const MAX_SEA_TOPS_PER_STRIP: usize = 4;
+
 /// Finds, per image column, the first row of open sea from per-strip row means.
 ///
 /// Pure bookkeeping over the row means a detector accumulates anyway, so it costs a few
@@ -29,7 +32,10 @@ pub struct SeaTopEstimator {
     pub min_step: f32,
     steps: Vec<f32>,
     /// Per strip: centre column, lowest sea-top step row (−1 if none) and that step's size.
+    /// Only the centre is read after the horizon fit; the rest is kept for debugging.
     candidates: Vec<(f32, f32, f32)>,
+    /// Per strip (index), bottom up: rows and sizes of the lowest steps that have sea below.
+    sea_tops: Vec<(usize, f32, f32)>,
     /// Per row: the median over strips of the strip means (the open sea's level).
     row_median: Vec<f32>,
 }
@@ -44,6 +50,7 @@ impl Default for SeaTopEstimator {
             steps: Vec::new(),
             candidates: Vec::new(),
             row_median: Vec::new(),
+            sea_tops: Vec::new(),
         }
     }
 }
@@ -54,8 +61,10 @@ impl SeaTopEstimator {
     /// `strip_means[s * height + y]` is the mean of row `y` over strip `s` (columns
     /// `[s * STRIP_WIDTH_PX, (s + 1) * STRIP_WIDTH_PX)`). `horizon`, when given, is the
     /// calibrated horizon row per column; otherwise the horizon is fitted as a straight line
-    /// through each strip's lowest significant step. Land below the horizon is marked where two or more
-    /// adjacent strips (or one at the image edge) show a step at least `land_min_px` lower.
+    /// through each strip's lowest significant step with sea below it. Land below the horizon
+    /// is marked where two or more adjacent strips (or one at the image edge) show such a step
+    /// at least `land_min_px` lower, with rows unlike the open sea all the way up to the
+    /// horizon (a boat's rows are a few among water, so a boat is never land).
     pub fn estimate(
         &mut self,
         strip_means: &[f32],
@@ -74,6 +83,7 @@ impl SeaTopEstimator {
         }
         // Per strip: the lowest significant step (its significance set by the strongest one).
         self.candidates.clear();
+        self.sea_tops.clear();
         let mut tops = Vec::with_capacity(n_strips);
         for s in 0..n_strips {
             let p = &strip_means[s * height..(s + 1) * height];
@@ -109,7 +119,10 @@ impl SeaTopEstimator {
             // rows above it must differ from the sea below for a band as tall as a headland (or
             // up to the top of the image). A boat also makes steps, at its top and bottom, but
             // the water above it looks like the water below, so its steps are passed over.
+            // The few lowest such steps are kept: a boat below a headland makes the lowest one,
+            // and the headland's own edge is the next.
             let mut lowest = None;
+            let mut kept = 0;
             for y in (k..=height - k).rev() {
                 let v = self.steps[y];
                 if v >= floor
@@ -117,8 +130,12 @@ impl SeaTopEstimator {
                     && (y + 1 >= height || v >= self.steps[y + 1])
                     && self.sea_below(p, y, v)
                 {
-                    lowest = Some(y);
-                    break;
+                    lowest = lowest.or(Some(y));
+                    self.sea_tops.push((s, y as f32, v));
+                    kept += 1;
+                    if kept == MAX_SEA_TOPS_PER_STRIP {
+                        break;
+                    }
                 }
             }
             let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
@@ -142,8 +159,10 @@ impl SeaTopEstimator {
         // boat on it) all the way up to the horizon. Water is judged row by row against the
         // median over all strips (open sea in most of them), which carries the sea's own
         // vertical gradient (colder towards grazing angles), so only a real difference counts.
-        let deep = |&(cx, low, _): &(f32, f32, f32)| low >= 0.0 && low - horizon_at(cx as usize) >= self.land_min_px as f32;
-        if self.candidates.iter().any(deep) {
+        let deep = |&(s, low, _): &(usize, f32, f32)| {
+            low - horizon_at(self.candidates[s].0 as usize) >= self.land_min_px as f32
+        };
+        if self.sea_tops.iter().any(deep) {
             self.row_median.clear();
             let mut across = Vec::with_capacity(n_strips);
             for y in 0..height {
@@ -153,21 +172,24 @@ impl SeaTopEstimator {
                 self.row_median.push(*across.select_nth_unstable_by(mid, f32::total_cmp).1);
             }
         }
-        let land: Vec<Option<f32>> = self
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(s, c)| {
-                let (cx, low, step) = *c;
-                let is_land = deep(c)
-                    && land_above(
-                        &strip_means[s * height..(s + 1) * height],
-                        &self.row_median,
-                        horizon_at(cx as usize),
-                        low as usize,
-                        step,
-                    );
-                is_land.then_some(low)
+        let land: Vec<Option<f32>> = (0..n_strips)
+            .map(|s| {
+                let cx = self.candidates[s].0;
+                let h = horizon_at(cx as usize);
+                self.sea_tops
+                    .iter()
+                    .filter(|t| t.0 == s)
+                    .find(|&&(_, low, step)| {
+                        low - h >= self.land_min_px as f32
+                            && land_above(
+                                &strip_means[s * height..(s + 1) * height],
+                                &self.row_median,
+                                h,
+                                low as usize,
+                                step,
+                            )
+                    })
+                    .map(|t| t.1)
             })
             .collect();
         for s in 0..n_strips {

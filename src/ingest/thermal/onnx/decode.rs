@@ -101,7 +101,10 @@ impl OutputFormat {
             }
             Layout::ChannelsLast => {
                 for row in data.chunks_exact(4 + c).take(n) {
-                    let (k, s) = row[4..].iter().enumerate().fold((0usize, f32::MIN), |acc, (k, &s)| if s > acc.1 { (k, s) } else { acc });
+                    let (k, s) = row[4..]
+                        .iter()
+                        .enumerate()
+                        .fold((0usize, f32::MIN), |acc, (k, &s)| if s > acc.1 { (k, s) } else { acc });
                     if s >= threshold {
                         f([row[0], row[1], row[2], row[3]], k as u16, s);
                     }

@@ -105,8 +105,12 @@ impl Letterbox {
                 let dst = &mut plane[(py + y) * self.in_w + px..][..r.w];
                 let start = (r.y + y) * stride + r.x;
                 match frame.pixels() {
-                    Pixels::Gray8(p) => dst.iter_mut().zip(&p[start..start + r.w]).for_each(|(d, &v)| *d = window.apply(f32::from(v))),
-                    Pixels::Gray16(p) => dst.iter_mut().zip(&p[start..start + r.w]).for_each(|(d, &v)| *d = window.apply(f32::from(v))),
+                    Pixels::Gray8(p) => {
+                        dst.iter_mut().zip(&p[start..start + r.w]).for_each(|(d, &v)| *d = window.apply(f32::from(v)))
+                    }
+                    Pixels::Gray16(p) => {
+                        dst.iter_mut().zip(&p[start..start + r.w]).for_each(|(d, &v)| *d = window.apply(f32::from(v)))
+                    }
                 }
             }
             return;

@@ -44,7 +44,11 @@ impl Candidate {
 /// cheap for the few hundred candidates above a confidence threshold.
 pub fn nms(cands: &mut Vec<Candidate>, iou_threshold: f32, max_keep: usize) {
     cands.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then(a.class_id.cmp(&b.class_id)).then(a.y0.total_cmp(&b.y0)).then(a.x0.total_cmp(&b.x0))
+        b.score
+            .total_cmp(&a.score)
+            .then(a.class_id.cmp(&b.class_id))
+            .then(a.y0.total_cmp(&b.y0))
+            .then(a.x0.total_cmp(&b.x0))
     });
     let mut kept = 0;
     for i in 0..cands.len() {

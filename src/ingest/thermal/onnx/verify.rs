@@ -56,7 +56,15 @@ pub struct Verified<P> {
 impl<P: Detector> Verified<P> {
     /// Chains `proposer` and `model`.
     pub fn new(proposer: P, model: Onnx, cfg: VerifyConfig) -> Verified<P> {
-        Verified { proposer, model, cfg, proposals: Vec::new(), regions: Vec::new(), cands: Vec::new(), kept: Vec::new() }
+        Verified {
+            proposer,
+            model,
+            cfg,
+            proposals: Vec::new(),
+            regions: Vec::new(),
+            cands: Vec::new(),
+            kept: Vec::new(),
+        }
     }
 
     /// The proposer.
@@ -75,7 +83,8 @@ impl<P: Detector> Verified<P> {
             Some(size) => size,
             None => {
                 let s = self.model.config().stride_px.max(1);
-                let side = |extent: u32| (extent as usize + 2 * self.cfg.margin_px).max(self.cfg.crop_px).div_ceil(s) * s;
+                let side =
+                    |extent: u32| (extent as usize + 2 * self.cfg.margin_px).max(self.cfg.crop_px).div_ceil(s) * s;
                 (side(b.w), side(b.h))
             }
         };
@@ -86,9 +95,19 @@ impl<P: Detector> Verified<P> {
 
 /// Whether model box `c` confirms proposal `b`.
 fn confirms(c: &Candidate, b: &Blob, min_iou: f32) -> bool {
-    let p = Candidate { x0: b.x as f32, y0: b.y as f32, x1: (b.x + b.w) as f32, y1: (b.y + b.h) as f32, score: 0.0, class_id: 0 };
-    let inside = |x: f32, y: f32, r: &Candidate| x >= r.x0 - 1.0 && x <= r.x1 + 1.0 && y >= r.y0 - 1.0 && y <= r.y1 + 1.0;
-    c.iou(&p) >= min_iou || inside((c.x0 + c.x1) / 2.0, (c.y0 + c.y1) / 2.0, &p) || inside((p.x0 + p.x1) / 2.0, (p.y0 + p.y1) / 2.0, c)
+    let p = Candidate {
+        x0: b.x as f32,
+        y0: b.y as f32,
+        x1: (b.x + b.w) as f32,
+        y1: (b.y + b.h) as f32,
+        score: 0.0,
+        class_id: 0,
+    };
+    let inside =
+        |x: f32, y: f32, r: &Candidate| x >= r.x0 - 1.0 && x <= r.x1 + 1.0 && y >= r.y0 - 1.0 && y <= r.y1 + 1.0;
+    c.iou(&p) >= min_iou
+        || inside((c.x0 + c.x1) / 2.0, (c.y0 + c.y1) / 2.0, &p)
+        || inside((p.x0 + p.x1) / 2.0, (p.y0 + p.y1) / 2.0, c)
 }
 
 impl<P: Detector> Detector for Verified<P> {
@@ -117,7 +136,9 @@ impl<P: Detector> Detector for Verified<P> {
                 None => {
                     let region = self.region_for(b, fw, fh);
                     let start = self.cands.len();
-                    if let Err(e) = self.model.candidates_in(frame, region, window, self.cfg.confidence, &mut self.cands) {
+                    if let Err(e) =
+                        self.model.candidates_in(frame, region, window, self.cfg.confidence, &mut self.cands)
+                    {
                         self.model.report(&e);
                         self.cands.truncate(start);
                     }
