@@ -245,7 +245,15 @@ impl Engine {
         }
     }
 
-    fn fire(&mut self, time_s: f64, t: &Track, kind: AlertKind, severity: Severity, reasons: Vec<Reason>, out: &mut Vec<Alert>) {
+    fn fire(
+        &mut self,
+        time_s: f64,
+        t: &Track,
+        kind: AlertKind,
+        severity: Severity,
+        reasons: Vec<Reason>,
+        out: &mut Vec<Alert>,
+    ) {
         let key = (t.id.0.clone(), kind);
         let emit = |e: &Episode, out: &mut Vec<Alert>| {
             out.push(Alert {

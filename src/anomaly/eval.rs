@@ -179,7 +179,12 @@ impl KindScore {
     }
 
     fn add(self, o: KindScore) -> KindScore {
-        KindScore { alerts: self.alerts + o.alerts, true_pos: self.true_pos + o.true_pos, episodes: self.episodes, recalled: self.recalled }
+        KindScore {
+            alerts: self.alerts + o.alerts,
+            true_pos: self.true_pos + o.true_pos,
+            episodes: self.episodes,
+            recalled: self.recalled,
+        }
     }
 }
 
@@ -273,7 +278,12 @@ impl Score {
     pub fn merge(&mut self, o: Score) {
         for (k, v) in o.kinds {
             let e = self.kinds.entry(k).or_default();
-            *e = KindScore { alerts: e.alerts + v.alerts, true_pos: e.true_pos + v.true_pos, episodes: e.episodes + v.episodes, recalled: e.recalled + v.recalled };
+            *e = KindScore {
+                alerts: e.alerts + v.alerts,
+                true_pos: e.true_pos + v.true_pos,
+                episodes: e.episodes + v.episodes,
+                recalled: e.recalled + v.recalled,
+            };
         }
         for (b, v) in o.behaviours {
             let e = self.behaviours.entry(b).or_default();
@@ -312,7 +322,13 @@ fn observable_at(times: &[f64], start: f64, end: f64, cfg: EvalConfig) -> Option
 /// [`seen_times`]) makes time to alert run from when the behaviour is first observable: the
 /// `min_fixes`-th of radar/IR fixes of the vessel close enough in time within the episode; episodes never seen are not
 /// scored. Without `seen`, the label's start is taken as observable.
-pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], seen: Option<&HashMap<String, Vec<f64>>>, cfg: EvalConfig) -> Score {
+pub fn score(
+    alerts: &[Alert],
+    episodes: &[EpisodeLabel],
+    truth: &[TruthLine],
+    seen: Option<&HashMap<String, Vec<f64>>>,
+    cfg: EvalConfig,
+) -> Score {
     let idx = TruthIndex::new(truth);
     let mut sc = Score::default();
     for k in AlertKind::ALL {
@@ -325,7 +341,14 @@ pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], s
             None => Some(e.start),
             Some(seen) => seen.get(&e.vessel).and_then(|ts| observable_at(ts, e.start, e.end, cfg)),
         };
-        sc.episodes.push(EpisodeResult { vessel: e.vessel.clone(), behaviour: e.behaviour.clone(), start: e.start, end: e.end, observable, first_alert: None });
+        sc.episodes.push(EpisodeResult {
+            vessel: e.vessel.clone(),
+            behaviour: e.behaviour.clone(),
+            start: e.start,
+            end: e.end,
+            observable,
+            first_alert: None,
+        });
     }
     let mut seen_ids = HashSet::new();
     // Per kind, the episodes it hit.
@@ -359,7 +382,13 @@ pub fn score(alerts: &[Alert], episodes: &[EpisodeLabel], truth: &[TruthLine], s
         } else {
             sc.false_alerts += 1;
         }
-        sc.alerts.push(AlertResult { id: a.id.0.clone(), kind: a.kind, time: a.time, vessel: v.map(str::to_owned), true_pos: tp });
+        sc.alerts.push(AlertResult {
+            id: a.id.0.clone(),
+            kind: a.kind,
+            time: a.time,
+            vessel: v.map(str::to_owned),
+            true_pos: tp,
+        });
     }
     for (i, r) in sc.episodes.iter().enumerate() {
         let Some(b) = sc.behaviours.get_mut(&r.behaviour) else { continue };
@@ -446,12 +475,21 @@ mod tests {
             EpisodeLabel { vessel: "v1".into(), behaviour: "smuggling".into(), start: 100.0, end: 400.0 },
             EpisodeLabel { vessel: "v2".into(), behaviour: "smuggling".into(), start: 100.0, end: 400.0 },
         ];
-        let truth: Vec<TruthLine> = (0..500).map(|s| TruthLine { time: s as f64, id: "v1".into(), lat: 22.10, lon: 113.6 }).collect();
+        let truth: Vec<TruthLine> =
+            (0..500).map(|s| TruthLine { time: s as f64, id: "v1".into(), lat: 22.10, lon: 113.6 }).collect();
         // v1: one stray fix at 110, then steadily from 200; v2 never seen.
-        let fixes: Vec<SensorFix> =
-            [110.0, 200.0, 202.0, 205.0, 210.0].iter().map(|&time| SensorFix { time, lat: 22.1001, lon: 113.6, sigma_m: 20.0 }).collect();
+        let fixes: Vec<SensorFix> = [110.0, 200.0, 202.0, 205.0, 210.0]
+            .iter()
+            .map(|&time| SensorFix { time, lat: 22.1001, lon: 113.6, sigma_m: 20.0 })
+            .collect();
         let seen = seen_times(&fixes, &truth, EvalConfig::default());
-        let s = score(&[alert("a", AlertKind::DarkTarget, 215.0, 22.10)], &episodes, &truth, Some(&seen), EvalConfig::default());
+        let s = score(
+            &[alert("a", AlertKind::DarkTarget, 215.0, 22.10)],
+            &episodes,
+            &truth,
+            Some(&seen),
+            EvalConfig::default(),
+        );
         assert_eq!(s.episodes[0].observable, Some(205.0));
         let b = &s.behaviours["smuggling"];
         assert_eq!((b.episodes, b.unobservable, b.recalled), (1, 1, 1));

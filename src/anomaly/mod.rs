@@ -7,6 +7,16 @@
 //! [`engine`] runs them per update, scores, and owns the alert life cycle (stable ids per
 //! episode, updates not repeats, suppression, operator feedback). [`eval`] scores alerts against
 //! the simulator's labelled episodes.
+//!
+//! # Evaluation and tuning
+//! `tools/eval_alerts.sh` runs `seawarden sim` → `seawarden analyze` (the node's own tracker +
+//! engine path, [`batch::Replay`]) → `seawarden eval-alerts` over the labelled scenarios
+//! (quiet-day, night-smuggling, smuggling-wave, rendezvous, dusk-harbour, drifting-boat,
+//! busy-harbour) and prints per-rule precision/recall and time to alert. Thresholds changed from
+//! the first settings after that measurement, each documented at its rule: `dark_target` 3 kn →
+//! 20 kn at night / 22 kn by day for small craft (dark fishing and pleasure boats), `ais_gap`
+//! 120 s → 600 s below 3 kn (AIS reports every 3 min at anchor), `night_fast_craft` 18 → 20 kn
+//! (pleasure craft after sunset), `boundary_crossing` 3 → 8 kn (fishing along the Hengqin line).
 
 /// `seawarden analyze` in the library: tracker, then engine, over recorded data.
 pub mod batch;

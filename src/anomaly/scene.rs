@@ -110,13 +110,22 @@ impl AisLog {
     /// Reports closer in time than this are not used to judge implied speed (the same
     /// report via two receivers), seconds.
     pub const MIN_JUMP_DT_S: f64 = 1.0;
+    /// Position error allowed between two reports before the rest counts as movement, metres
+    /// (GNSS error of both; without it a 38 kn ferry's reports a second apart implied > 50 kn).
+    pub const JUMP_SLACK_M: f64 = 50.0;
 
     /// Record a position report.
     ///
     /// # Units
     /// `time_s` seconds, positions degrees.
     pub fn report(&mut self, mmsi: u32, time_s: f64, lat_deg: f64, lon_deg: f64) {
-        let e = self.by_mmsi.entry(mmsi).or_insert(AisState { last_s: time_s, lat_deg, lon_deg, jump: None, length_m: None });
+        let e = self.by_mmsi.entry(mmsi).or_insert(AisState {
+            last_s: time_s,
+            lat_deg,
+            lon_deg,
+            jump: None,
+            length_m: None,
+        });
         let dt = time_s - e.last_s;
         let d = crate::geodesy::distance_m(
             crate::geodesy::LatLon::new(e.lat_deg, e.lon_deg),
@@ -125,7 +134,7 @@ impl AisLog {
         // dt == 0 with two far-apart positions is a duplicated MMSI; out-of-order reports
         // (dt < 0) are not judged.
         if dt > 0.0 || (dt == 0.0 && d > 500.0) {
-            let kn = d / dt.max(Self::MIN_JUMP_DT_S) / 0.514_444;
+            let kn = (d - Self::JUMP_SLACK_M).max(0.0) / dt.max(Self::MIN_JUMP_DT_S) / 0.514_444;
             if e.jump.is_none_or(|(k, at)| kn >= k || time_s - at > 300.0) {
                 e.jump = Some((kn, time_s));
             }

@@ -117,7 +117,9 @@ impl Zones {
     pub fn new(zones: Vec<Zone>) -> Self {
         let boxes: Vec<Bbox> = zones
             .iter()
-            .map(|z| z.area.bounding_rect().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]).unwrap_or([f64::NAN; 4]))
+            .map(|z| {
+                z.area.bounding_rect().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]).unwrap_or([f64::NAN; 4])
+            })
             .collect();
         Zones { tree: BoxTree::new(&boxes), zones, shore_belt_m: Self::DEFAULT_SHORE_BELT_M, source: None }
     }
@@ -323,7 +325,10 @@ mod tests {
         fn out_of_range_coordinates_are_refused() {
             let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"w"},
                 "geometry":{"type":"Polygon","coordinates":[[[213.5,22.1],[113.6,22.1],[113.6,22.2],[213.5,22.1]]]}}]}"#;
-            assert!(matches!(parse(text, "w.geojson", FileKind::Plain(ZoneKind::Waters)), Err(ZoneError::BadFeature { .. })));
+            assert!(matches!(
+                parse(text, "w.geojson", FileKind::Plain(ZoneKind::Waters)),
+                Err(ZoneError::BadFeature { .. })
+            ));
         }
 
         #[test]
@@ -347,12 +352,22 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(20));
             std::fs::write(dir.join("waters.geojson"), r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"bad"},"geometry":null}]}"#).unwrap();
             let bumped = SystemTime::now() + std::time::Duration::from_secs(5);
-            std::fs::File::options().write(true).open(dir.join("waters.geojson")).unwrap().set_modified(bumped).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(dir.join("waters.geojson"))
+                .unwrap()
+                .set_modified(bumped)
+                .unwrap();
             assert!(z.reload_if_changed().is_err());
             assert_eq!(z.all().len(), 12);
             std::fs::write(dir.join("waters.geojson"), WATERS_GEOJSON).unwrap();
             let bumped = SystemTime::now() + std::time::Duration::from_secs(10);
-            std::fs::File::options().write(true).open(dir.join("waters.geojson")).unwrap().set_modified(bumped).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(dir.join("waters.geojson"))
+                .unwrap()
+                .set_modified(bumped)
+                .unwrap();
             assert!(z.reload_if_changed().unwrap());
             assert!(z.has(ZoneKind::Waters));
             let _ = std::fs::remove_dir_all(&dir);

@@ -1,7 +1,7 @@
 //! Who may do what: the role table, in code, in one place.
 //!
-//! The console asks [`Role::may`] before it offers a button and [`AuditLog::append`]
-//! (crate::audit::AuditLog::append) asks again before it records, so a UI bug cannot let an
+//! The console asks [`Role::may`] before it offers a button and
+//! [`AuditLog::append`](crate::audit::AuditLog::append) asks again before it records, so a UI bug cannot let an
 //! operator close an alert as intercepted: the log refuses, and records the refusal.
 
 use serde::{Deserialize, Serialize};

@@ -38,9 +38,7 @@ pub mod options;
 pub mod outbox;
 /// Topic builders and parser.
 pub mod topic;
-/// The console's recorder: every received message into rotating JSONL files, and their reader.
 pub mod record;
-/// Replay of a recorded window at x1-x60 on an injectable clock.
 pub mod replay;
 
 /// Create a client; the handle hands messages over, the loop talks to the broker.

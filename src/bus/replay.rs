@@ -408,7 +408,7 @@ pub struct ReplayHandle {
 }
 
 impl Drop for ReplayHandle {
-    /// Stop the thread and wait for it (it notices within [`MAX_SLEEP_MS`] or when the channel frees).
+    /// Stop the thread and wait for it (it notices within 50 ms or when the channel frees).
     fn drop(&mut self) {
         self.control.stop();
         if let Some(j) = self.join.take() {

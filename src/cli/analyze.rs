@@ -70,7 +70,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tracing::info!(?stats, "analyze done");
     eprintln!(
         "analyze: {} lines ({} bad), {} scans, {} AIS reports ({} from NMEA), {} detections refused, {} alert lines",
-        stats.lines, stats.bad_lines, stats.updates, stats.ais_reports, stats.nmea_reports, stats.refused, stats.alert_lines
+        stats.lines,
+        stats.bad_lines,
+        stats.updates,
+        stats.ais_reports,
+        stats.nmea_reports,
+        stats.refused,
+        stats.alert_lines
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -71,7 +71,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let geolocator = match &args.calibration {
         Some(path) => {
             let cal = SiteCalibration::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-            Some(Geolocator::new(&cal, HeadAngles::default(), "ir").with_context(|| format!("calibration {}", path.display()))?)
+            Some(
+                Geolocator::new(&cal, HeadAngles::default(), "ir")
+                    .with_context(|| format!("calibration {}", path.display()))?,
+            )
         }
         None => None,
     };
@@ -79,15 +82,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Some(g) => HorizonSource::Calibrated(calibrated_horizon(g.camera(), g.head())),
         None => HorizonSource::FromImage,
     };
-    let mut detector = HotSpot::new(HotSpotConfig { horizon, threshold_sigma: args.threshold_sigma, ..Default::default() });
+    let mut detector =
+        HotSpot::new(HotSpotConfig { horizon, threshold_sigma: args.threshold_sigma, ..Default::default() });
     let mut capture =
         Capture::open(&args.input, CaptureOptions::default()).with_context(|| format!("opening {}", args.input))?;
     let out: Box<dyn std::io::Write> = if args.output.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())
     } else {
-        Box::new(
-            std::fs::File::create(&args.output).with_context(|| format!("creating {}", args.output.display()))?,
-        )
+        Box::new(std::fs::File::create(&args.output).with_context(|| format!("creating {}", args.output.display()))?)
     };
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let started = Instant::now();

@@ -47,7 +47,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let cfg = EvalConfig::default();
     let mut pooled = Score::default();
-    println!("{:<24} {:>8} {:>7} {:>7} {:>8} {:>11}", "scenario", "episodes", "alerts", "false", "hours", "false/site-h");
+    println!(
+        "{:<24} {:>8} {:>7} {:>7} {:>8} {:>11}",
+        "scenario", "episodes", "alerts", "false", "hours", "false/site-h"
+    );
     for (i, dir) in args.scenario.iter().enumerate() {
         let alerts_path = args.alerts.get(i).cloned().unwrap_or_else(|| dir.join("alerts.jsonl"));
         let alerts: Vec<Alert> = read_jsonl(&alerts_path)?;
@@ -57,7 +60,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         let meas = std::fs::read_to_string(&mp).with_context(|| format!("reading {}", mp.display()))?;
         let seen = seen_times(&sensor_fixes(&meas), &truth, cfg);
         let s = score(&alerts, &episodes, &truth, Some(&seen), cfg);
-        let (t0, t1) = truth.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(t.time), b.max(t.time)));
+        let (t0, t1) =
+            truth.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), t| (a.min(t.time), b.max(t.time)));
         let hours = (t1 - t0).max(1.0) / 3600.0;
         let name = dir.file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
         println!(
@@ -76,7 +80,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     e.behaviour,
                     e.start,
                     f0(e.observable.map(|o| o - e.start)),
-                    e.first_alert.map_or("-".to_owned(), |(t, k)| format!("{} at +{:.0} s", k.as_str(), t - e.observable.unwrap_or(e.start)))
+                    e.first_alert.map_or("-".to_owned(), |(t, k)| format!(
+                        "{} at +{:.0} s",
+                        k.as_str(),
+                        t - e.observable.unwrap_or(e.start)
+                    ))
                 );
             }
             for a in &s.alerts {
@@ -94,9 +102,20 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let s = pooled;
     println!();
-    println!("{:<20} {:>7} {:>7} {:>9} {:>8} {:>8} {:>7}", "kind", "alerts", "true+", "precision", "episodes", "recalled", "recall");
+    println!(
+        "{:<20} {:>7} {:>7} {:>9} {:>8} {:>8} {:>7}",
+        "kind", "alerts", "true+", "precision", "episodes", "recalled", "recall"
+    );
     let row = |k: &str, v: &seawarden::anomaly::eval::KindScore| {
-        println!("{k:<20} {:>7} {:>7} {:>9.3} {:>8} {:>8} {:>7.3}", v.alerts, v.true_pos, v.precision(), v.episodes, v.recalled, v.recall());
+        println!(
+            "{k:<20} {:>7} {:>7} {:>9.3} {:>8} {:>8} {:>7.3}",
+            v.alerts,
+            v.true_pos,
+            v.precision(),
+            v.episodes,
+            v.recalled,
+            v.recall()
+        );
     };
     for (k, v) in &s.kinds {
         row(k, v);
@@ -105,7 +124,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let o = s.overall();
     println!("{:<20} {:>7} {:>7} {:>9.3}", "overall", o.alerts, o.true_pos, o.precision());
     println!();
-    println!("{:<12} {:>8} {:>8} {:>8} {:>7} {:>9} {:>9}", "behaviour", "episodes", "unobserv", "recalled", "recall", "tta_p50_s", "tta_p95_s");
+    println!(
+        "{:<12} {:>8} {:>8} {:>8} {:>7} {:>9} {:>9}",
+        "behaviour", "episodes", "unobserv", "recalled", "recall", "tta_p50_s", "tta_p95_s"
+    );
     let (mut all_e, mut all_r, mut all_t) = (0, 0, Vec::new());
     for (b, v) in &s.behaviours {
         println!(
@@ -122,9 +144,19 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         all_t.extend_from_slice(&v.time_to_alert_s);
     }
     let recall = if all_e == 0 { 1.0 } else { all_r as f64 / all_e as f64 };
-    println!("{:<12} {all_e:>8} {:>8} {all_r:>8} {recall:>7.3} {:>9} {:>9}", "all targeted", "", f0(quantile(&all_t, 0.5)), f0(quantile(&all_t, 0.95)));
+    println!(
+        "{:<12} {all_e:>8} {:>8} {all_r:>8} {recall:>7.3} {:>9} {:>9}",
+        "all targeted",
+        "",
+        f0(quantile(&all_t, 0.5)),
+        f0(quantile(&all_t, 0.95))
+    );
     println!();
-    println!("labelled episodes: {} ({} of behaviours no alert targets: benign)", s.episodes.len(), s.episodes.iter().filter(|e| !s.behaviours.contains_key(&e.behaviour)).count());
+    println!(
+        "labelled episodes: {} ({} of behaviours no alert targets: benign)",
+        s.episodes.len(),
+        s.episodes.iter().filter(|e| !s.behaviours.contains_key(&e.behaviour)).count()
+    );
     println!("false alerts: {}", s.false_alerts);
     Ok(ExitCode::SUCCESS)
 }

@@ -391,7 +391,7 @@ impl ConsoleApp {
                 ui.label(RichText::new(" NO FEED ").strong().color(Color32::BLACK).background_color(Color32::GRAY));
             }
             ui.separator();
-            ui.label(utc(now));
+            ui.label(if now > 0.0 { utc(now) } else { "no data yet".into() });
             ui.separator();
             let p = &self.picture;
             ui.label(format!("tracks {}  dark {}", p.tracks.len(), p.tracks.dark_count()));

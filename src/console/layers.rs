@@ -114,10 +114,10 @@ impl Default for LayerToggles {
     }
 }
 
-fn features(
-    text: &str,
-    what: &str,
-) -> Result<Vec<(serde_json::Map<String, serde_json::Value>, geo::MultiPolygon<f64>)>, LayerError> {
+/// A feature's properties and its area.
+type Feature = (serde_json::Map<String, serde_json::Value>, geo::MultiPolygon<f64>);
+
+fn features(text: &str, what: &str) -> Result<Vec<Feature>, LayerError> {
     let bad = |why: String| LayerError::GeoJson { what: what.into(), why };
     let gj: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| bad(e.to_string()))?;
     let geojson::GeoJson::FeatureCollection(fc) = gj else {

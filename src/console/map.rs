@@ -5,9 +5,7 @@
 
 use std::collections::HashSet;
 
-use eframe::egui::{
-    self, Align2, Color32, FontId, Key, Mesh, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, Vec2, pos2, vec2,
-};
+use eframe::egui::{Align2, Color32, FontId, Key, Mesh, Painter, Pos2, Rect, Sense, Shape, Stroke, Ui, pos2, vec2};
 
 use super::alerts::AlertQueue;
 use super::layers::{Basemap, LayerToggles, draw_attribution};

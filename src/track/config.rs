@@ -177,7 +177,9 @@ pub struct OutputConfig {
     /// further off than c, so a report whose error is likely beyond ~c/2 costs more than it
     /// gives. The track lives on inside the tracker (same id) and reappears once localised.
     pub max_position_sigma_m: f64,
-    /// Inside a radar's coverage, write only tracks a radar has detected. An AIS-only track
+    /// Where radars see the sea (recent radar plots within ~2 km, see
+    /// [`Tracker::radar_covers`](super::Tracker::radar_covers)), write only tracks a radar has
+    /// detected. An AIS-only track
     /// there that no radar confirms is a spoofed or stale position, and an IR-only track there
     /// is often a ghost (the crossing of two cameras' bearings on two different vessels); both
     /// cost GOSPA a full false track. Outside radar coverage IR and AIS tracks are written.

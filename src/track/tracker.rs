@@ -70,7 +70,6 @@ pub struct TrackerStats {
 #[derive(Debug, Clone)]
 struct SensorInfo {
     name: String,
-    kind: Option<SensorKind>,
     coverage: Option<(Vector2<f64>, Vector2<f64>)>,
 }
 
@@ -203,7 +202,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         if let Some(i) = self.sensors.iter().position(|s| s.name == name) {
             return i as SensorId;
         }
-        self.sensors.push(SensorInfo { name: name.to_string(), kind: None, coverage: None });
+        self.sensors.push(SensorInfo { name: name.to_string(), coverage: None });
         (self.sensors.len() - 1) as SensorId
     }
 
@@ -526,6 +525,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
         merged
     }
 
+    /// Grow the scan's sensor coverage box and, for a radar, the radar-activity map.
     fn learn_coverage(&mut self, scan: &Scan) {
         if scan.kind == SensorKind::Radar {
             for m in scan.measurements.iter().filter(|m| m.localised) {
@@ -535,7 +535,6 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
             }
         }
         let Some(info) = self.sensors.get_mut(scan.sensor as usize) else { return };
-        info.kind = Some(scan.kind);
         for m in scan.measurements.iter().filter(|m| m.localised) {
             let p = m.approx_en;
             let d = Vector2::new(COVERAGE_MARGIN_M, COVERAGE_MARGIN_M);

@@ -39,7 +39,9 @@ fn analyze_is_deterministic_follows_the_contract_and_catches_the_rendezvous_run(
         }
     }
     // Same alerts both runs (the NMEA log repeats the AIS lines, so only ids and kinds compared).
-    let ids = |t: &str| t.lines().map(|l| serde_json::from_str::<Alert>(l).unwrap()).map(|a| (a.id, a.kind)).collect::<Vec<_>>();
+    let ids = |t: &str| {
+        t.lines().map(|l| serde_json::from_str::<Alert>(l).unwrap()).map(|a| (a.id, a.kind)).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&t1), ids(&t2));
     // An id's kind never changes and its severity never falls.
     let mut seen = std::collections::HashMap::new();

@@ -43,7 +43,16 @@ fn small_calibration() -> SiteCalibration {
 
 fn boat(id: &str, cal: &SiteCalibration, bearing: f64, range: f64, length_m: f64) -> TruthRecord {
     let (lat, lon) = geodesy::destination(cal.pose.lat, cal.pose.lon, bearing, range);
-    TruthRecord { time: 0.0, id: id.into(), lat, lon, sog_kn: 0.0, cog_deg: 70.0, class: "speedboat".into(), length_m: Some(length_m) }
+    TruthRecord {
+        time: 0.0,
+        id: id.into(),
+        lat,
+        lon,
+        sog_kn: 0.0,
+        cog_deg: 70.0,
+        class: "speedboat".into(),
+        length_m: Some(length_m),
+    }
 }
 
 /// Greedy matching by centre distance: (labels matched, detections unmatched).
@@ -76,7 +85,9 @@ mod capture {
 
     #[test]
     fn videotestsrc_delivers_every_gray16_frame_with_timestamps() {
-        let frames = read_all("videotestsrc://?pattern=ball&num-buffers=10&width=64&height=48&format=GRAY16_LE&framerate=25").unwrap();
+        let frames =
+            read_all("videotestsrc://?pattern=ball&num-buffers=10&width=64&height=48&format=GRAY16_LE&framerate=25")
+                .unwrap();
         assert_eq!(frames.len(), 10);
         for (i, f) in frames.iter().enumerate() {
             assert_eq!(f.0, i as u64);
@@ -125,7 +136,8 @@ mod capture {
     fn a_garbage_file_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("noise.mkv");
-        std::fs::write(&path, (0..50_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>()).unwrap();
+        std::fs::write(&path, (0..50_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>())
+            .unwrap();
         assert!(read_all(path.to_str().unwrap()).is_err());
     }
 
@@ -159,7 +171,12 @@ mod detector {
     use super::*;
 
     /// Renders `n` frames with the given boats; returns frames and labels.
-    fn render(cal: &SiteCalibration, scene: SceneConfig, boats: &[TruthRecord], n: usize) -> Vec<(Frame16, Vec<TargetLabel>)> {
+    fn render(
+        cal: &SiteCalibration,
+        scene: SceneConfig,
+        boats: &[TruthRecord],
+        n: usize,
+    ) -> Vec<(Frame16, Vec<TargetLabel>)> {
         let mut r = Renderer::new(cal, HeadAngles::default(), scene).unwrap();
         (0..n)
             .map(|i| {
@@ -171,11 +188,17 @@ mod detector {
     }
 
     fn clear_boats(cal: &SiteCalibration) -> Vec<TruthRecord> {
-        [(148.8, 900.0, 8.0), (149.6, 1_400.0, 12.0), (150.4, 2_000.0, 6.0), (151.2, 1_100.0, 5.0), (150.0, 3_000.0, 20.0)]
-            .iter()
-            .enumerate()
-            .map(|(i, &(b, r, l))| boat(&format!("b{i}"), cal, b, r, l))
-            .collect()
+        [
+            (148.8, 900.0, 8.0),
+            (149.6, 1_400.0, 12.0),
+            (150.4, 2_000.0, 6.0),
+            (151.2, 1_100.0, 5.0),
+            (150.0, 3_000.0, 20.0),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, &(b, r, l))| boat(&format!("b{i}"), cal, b, r, l))
+        .collect()
     }
 
     fn detector(cal: &SiteCalibration) -> HotSpot {
@@ -409,7 +432,10 @@ mod calibrate_cli {
         assert!((got.pose.tilt_offset_deg + 0.6).abs() < 1e-3, "{:?}", got.pose);
         assert!((got.pose.roll_deg - 0.4).abs() < 1e-2, "{:?}", got.pose);
         // Everything but the offsets is kept.
-        assert_eq!((got.pose.lat, got.pose.lon, got.pose.mast_height_m), (truth.pose.lat, truth.pose.lon, truth.pose.mast_height_m));
+        assert_eq!(
+            (got.pose.lat, got.pose.lon, got.pose.mast_height_m),
+            (truth.pose.lat, truth.pose.lon, truth.pose.mast_height_m)
+        );
         assert_eq!(got.camera, truth.camera);
     }
 
@@ -418,7 +444,11 @@ mod calibrate_cli {
         let dir = tempfile::tempdir().unwrap();
         let (nominal, _) = site();
         let pairs = dir.path().join("bad.jsonl");
-        std::fs::write(&pairs, "{\"pixel_x\": 1, \"pixel_y\": 2, \"bearing_deg\": 3, \"range_m\": 900}\n{\"pixel_x\": 1}\n").unwrap();
+        std::fs::write(
+            &pairs,
+            "{\"pixel_x\": 1, \"pixel_y\": 2, \"bearing_deg\": 3, \"range_m\": 900}\n{\"pixel_x\": 1}\n",
+        )
+        .unwrap();
         let out = Command::new(seawarden_bin())
             .args(["calibrate", "--calibration"])
             .arg(&nominal)

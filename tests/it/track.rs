@@ -639,17 +639,19 @@ mod batch_contract {
 
     #[test]
     fn ais_only_track_inside_radar_coverage_is_written_only_once_a_radar_confirms_it() {
-        // A radar sweeps 0..3 km (two vessels and a fixed buoy teach it that coverage). AIS
-        // reports a spoofed position inside it that no radar plot ever supports, and a genuine
-        // vessel 20 km out, beyond every radar. The spoofed track is held back; the far one is
-        // written; and an AIS-only track is written once radar plots confirm it.
+        // A radar sees the sea around (2 km, 0.5 km): sea clutter and two buoys. From the 8th scan
+        // AIS reports a spoofed position there that no radar plot ever supports, a genuine vessel
+        // 20 km out where no radar reaches, and a vessel the radar starts to see at scan 20. The
+        // spoofed track is held back; the far one is written; the third is written once radar
+        // plots confirm it.
+        let mut rng = Pcg64::seed_from_u64(5);
         let mut lines = Vec::new();
         let t0 = 1_700_000_000.0;
         for k in 0..40 {
             let t = t0 + 2.5 * k as f64;
             let time = 2.5 * k as f64;
             let real = Vector2::new(1000.0 + 5.0 * time, 1500.0);
-            if k % 4 == 0 {
+            if k % 4 == 0 && k >= 8 {
                 for (mmsi, p) in [(1, Vector2::new(2000.0, 500.0)), (2, Vector2::new(20_000.0, 20_000.0)), (3, real)] {
                     let (lat, lon) = ll(p);
                     let v = if mmsi == 3 { (5.0 / seawarden::geodesy::MPS_PER_KNOT, 90.0) } else { (0.0, 0.0) };
@@ -661,6 +663,9 @@ mod batch_contract {
                 }
             }
             let mut plots = vec![Vector2::new(0.0, 0.0), Vector2::new(3000.0, 3000.0)];
+            plots.extend(
+                (0..4).map(|_| Vector2::new(rng.random_range(500.0..3500.0), rng.random_range(-1000.0..2000.0))),
+            );
             if k >= 20 {
                 plots.push(real);
             }

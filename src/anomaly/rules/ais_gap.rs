@@ -2,10 +2,11 @@
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::Scene;
+use crate::geodesy::{LatLon, distance_m};
 use crate::track::{Track, TrackStatus};
 
 /// Fires when the track's MMSI has not reported for `max_gap_s` (`slow_max_gap_s` when the
-/// track is slower than `slow_kn`) while the track is still confirmed (updated by a sensor).
+/// track has averaged less than `slow_kn` since that report) while the track is still confirmed (updated by a sensor).
 /// Value: gap, seconds.
 ///
 /// # References
@@ -36,7 +37,11 @@ impl Rule for AisGap {
     fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
         let st = s.ais.get(t.identity.mmsi?)?;
         let gap = s.time_s - st.last_s;
-        let max = if t.sog_kn < self.slow_kn { self.slow_max_gap_s } else { self.max_gap_s };
+        // Slow by the average speed since the last report (the track's position now vs the
+        // report's): steadier than the filter's speed of a big ship swinging at anchor.
+        let moved_m = distance_m(LatLon::new(st.lat_deg, st.lon_deg), LatLon::new(t.lat_deg, t.lon_deg));
+        let avg_kn = moved_m / gap.max(1.0) / 0.514_444;
+        let max = if avg_kn < self.slow_kn { self.slow_max_gap_s } else { self.max_gap_s };
         (t.status == TrackStatus::Confirmed && gap > max).then(|| reason("ais_silent_s", gap, max)).flatten()
     }
 }
@@ -52,7 +57,8 @@ mod tests {
         let m = Memo::new(0.0);
         let mut a = AisLog::default();
         a.report(453_000_001, 100.0, OPEN.0, OPEN.1);
-        let mut t = track(280.0, OPEN.0, OPEN.1, 10.0, 0.0);
+        // 180 s at 10 kn: about 930 m on.
+        let mut t = track(280.0, OPEN.0 + 0.0084, OPEN.1, 10.0, 0.0);
         t.identity.mmsi = Some(453_000_001);
         assert_eq!(AisGap::default().check(&t, &scene(280.0, &m, &a)).unwrap().value, 180.0);
         assert!(AisGap::default().check(&t, &scene(150.0, &m, &a)).is_none());
@@ -63,7 +69,8 @@ mod tests {
         let m = Memo::new(0.0);
         let mut a = AisLog::default();
         a.report(477_000_001, 100.0, OPEN.0, OPEN.1);
-        let mut t = track(400.0, OPEN.0, OPEN.1, 0.1, 0.0);
+        // The filter's speed of a ship swinging at anchor is noisy: 4 kn, yet it has not moved.
+        let mut t = track(400.0, OPEN.0, OPEN.1, 4.0, 0.0);
         t.identity.mmsi = Some(477_000_001);
         assert!(AisGap::default().check(&t, &scene(400.0, &m, &a)).is_none());
         assert_eq!(AisGap::default().check(&t, &scene(800.0, &m, &a)).unwrap().threshold, 600.0);

@@ -63,6 +63,18 @@ mod tests {
     }
 
     #[test]
+    fn a_fast_ferry_reporting_a_second_apart_with_gnss_jitter_does_not() {
+        let m = Memo::new(0.0);
+        let mut a = AisLog::default();
+        // 38 kn is 19.5 m/s; 15 m of jitter on top.
+        a.report(453_000_001, 100.0, OPEN.0, OPEN.1);
+        a.report(453_000_001, 101.0, OPEN.0 + 0.000_31, OPEN.1);
+        let mut t = track(101.0, OPEN.0, OPEN.1, 38.0, 0.0);
+        t.identity.mmsi = Some(453_000_001);
+        assert!(AisSpoof::default().check(&t, &scene(101.0, &m, &a)).is_none());
+    }
+
+    #[test]
     fn one_mmsi_in_two_places_at_once_fires() {
         let m = Memo::new(0.0);
         let mut a = AisLog::default();

@@ -2,24 +2,28 @@
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::Scene;
+use crate::anomaly::sun::is_night;
 use crate::track::Track;
 
 /// Fires for `hold_s` after a dark track crossed the waters' edge (the engine records the
 /// crossing in the memo) at `min_speed_kn` or more. Value: speed, knots.
 ///
-/// `min_speed_kn` is 8 kn: dark fishing boats working along the Hengqin side (1–4 kn, with
-/// tracker speed noise) crossed the line back and forth at the first setting (3 kn).
+/// `min_speed_kn` is 8 kn at night: dark fishing boats working along the Hengqin side (1–4 kn,
+/// with tracker speed noise) crossed the line back and forth at the first setting (3 kn). By day
+/// `day_min_speed_kn`, 20 kn: pleasure craft without AIS (8–18 kn) cross it on their way.
 #[derive(Debug, Clone)]
 pub struct BoundaryCrossing {
     /// How long after the crossing the rule keeps firing, seconds.
     pub hold_s: f64,
-    /// Slowest speed that counts (a drifting boat is the SAR rule's), knots.
+    /// Slowest speed that counts at night (a drifting boat is the SAR rule's), knots.
     pub min_speed_kn: f64,
+    /// Slowest speed that counts by day, knots.
+    pub day_min_speed_kn: f64,
 }
 
 impl Default for BoundaryCrossing {
     fn default() -> Self {
-        BoundaryCrossing { hold_s: 60.0, min_speed_kn: 8.0 }
+        BoundaryCrossing { hold_s: 60.0, min_speed_kn: 8.0, day_min_speed_kn: 20.0 }
     }
 }
 
@@ -31,10 +35,11 @@ impl Rule for BoundaryCrossing {
     fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
         let (at, _inbound) = s.memo.crossed?;
         let dark = t.dark || t.identity.mmsi.is_none();
-        if !dark || s.time_s - at > self.hold_s || t.sog_kn < self.min_speed_kn {
+        let min = if is_night(s.time_s, t.lat_deg, t.lon_deg) { self.min_speed_kn } else { self.day_min_speed_kn };
+        if !dark || s.time_s - at > self.hold_s || t.sog_kn < min {
             return None;
         }
-        reason("boundary_crossing_speed_kn", t.sog_kn, self.min_speed_kn)
+        reason("boundary_crossing_speed_kn", t.sog_kn, min)
     }
 }
 
@@ -52,6 +57,20 @@ mod tests {
         let t = track(120.0, OPEN.0, OPEN.1, 20.0, 0.0);
         assert!(BoundaryCrossing::default().check(&t, &scene(120.0, &m, &a)).is_some());
         assert!(BoundaryCrossing::default().check(&t, &scene(200.0, &m, &a)).is_none());
+    }
+
+    #[test]
+    fn by_day_a_dark_pleasure_boat_crossing_does_not() {
+        let day = 1_773_108_000.0;
+        let mut m = Memo::new(day - 100.0);
+        m.crossed = Some((day - 10.0, true));
+        let a = AisLog::default();
+        assert!(
+            BoundaryCrossing::default().check(&track(day, OPEN.0, OPEN.1, 15.0, 0.0), &scene(day, &m, &a)).is_none()
+        );
+        assert!(
+            BoundaryCrossing::default().check(&track(day, OPEN.0, OPEN.1, 30.0, 0.0), &scene(day, &m, &a)).is_some()
+        );
     }
 
     #[test]

@@ -32,7 +32,13 @@ pub struct DarkTarget {
 
 impl Default for DarkTarget {
     fn default() -> Self {
-        DarkTarget { min_age_s: 10.0, night_min_speed_kn: 20.0, day_min_speed_kn: 22.0, ship_length_m: 30.0, ship_min_speed_kn: 3.0 }
+        DarkTarget {
+            min_age_s: 10.0,
+            night_min_speed_kn: 20.0,
+            day_min_speed_kn: 22.0,
+            ship_length_m: 30.0,
+            ship_min_speed_kn: 3.0,
+        }
     }
 }
 

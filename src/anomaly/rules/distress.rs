@@ -72,13 +72,21 @@ mod tests {
         // 1 kn for 300 s is about 150 m; 0.0015° of latitude ≈ 167 m.
         let m = memo(1000.0, 300.0, OPEN, (OPEN.0 + 0.0015, OPEN.1), 1.0);
         let a = AisLog::default();
-        assert!(Distress::default().check(&track(1000.0, OPEN.0 + 0.0015, OPEN.1, 1.0, 0.0), &scene(1000.0, &m, &a)).is_some());
+        assert!(
+            Distress::default()
+                .check(&track(1000.0, OPEN.0 + 0.0015, OPEN.1, 1.0, 0.0), &scene(1000.0, &m, &a))
+                .is_some()
+        );
     }
 
     #[test]
     fn a_boat_under_way_does_not() {
         let m = memo(1000.0, 300.0, OPEN, (OPEN.0 + 0.02, OPEN.1), 8.0);
         let a = AisLog::default();
-        assert!(Distress::default().check(&track(1000.0, OPEN.0 + 0.02, OPEN.1, 8.0, 0.0), &scene(1000.0, &m, &a)).is_none());
+        assert!(
+            Distress::default()
+                .check(&track(1000.0, OPEN.0 + 0.02, OPEN.1, 8.0, 0.0), &scene(1000.0, &m, &a))
+                .is_none()
+        );
     }
 }

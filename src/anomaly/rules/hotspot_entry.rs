@@ -58,6 +58,8 @@ mod tests {
         t.identity.mmsi = Some(453_000_001);
         assert!(HotspotEntry::default().check(&t, &scene(70.0, &m, &a)).is_none());
         m.hotspot = None;
-        assert!(HotspotEntry::default().check(&track(30.0, 22.1205, 113.58, 10.0, 0.0), &scene(30.0, &m, &a)).is_none());
+        assert!(
+            HotspotEntry::default().check(&track(30.0, 22.1205, 113.58, 10.0, 0.0), &scene(30.0, &m, &a)).is_none()
+        );
     }
 }

@@ -36,7 +36,9 @@ impl Rule for Loitering {
         let mut w = s.memo.window(s.time_s, self.window_s)?;
         let first = w.clone().next()?;
         let o = LatLon::new(first.lat_deg, first.lon_deg);
-        if !w.all(|p| p.sog_kn < self.max_speed_kn && distance_m(o, LatLon::new(p.lat_deg, p.lon_deg)) <= self.max_radius_m) {
+        if !w.all(|p| {
+            p.sog_kn < self.max_speed_kn && distance_m(o, LatLon::new(p.lat_deg, p.lon_deg)) <= self.max_radius_m
+        }) {
             return None;
         }
         if s.zones.is_in(LatLon::new(t.lat_deg, t.lon_deg), ZoneKind::Anchorage) {

@@ -49,13 +49,17 @@ mod tests {
     #[test]
     fn fast_at_two_in_the_morning_fires() {
         let (m, a) = (Memo::new(0.0), AisLog::default());
-        let r = NightFastCraft::default().check(&track(NIGHT_S, OPEN.0, OPEN.1, 30.0, 0.0), &scene(NIGHT_S, &m, &a)).unwrap();
+        let r = NightFastCraft::default()
+            .check(&track(NIGHT_S, OPEN.0, OPEN.1, 30.0, 0.0), &scene(NIGHT_S, &m, &a))
+            .unwrap();
         assert_eq!(r.value, 30.0);
     }
 
     #[test]
     fn the_same_craft_at_ten_in_the_morning_does_not() {
         let (m, a) = (Memo::new(0.0), AisLog::default());
-        assert!(NightFastCraft::default().check(&track(DAY_S, OPEN.0, OPEN.1, 30.0, 0.0), &scene(DAY_S, &m, &a)).is_none());
+        assert!(
+            NightFastCraft::default().check(&track(DAY_S, OPEN.0, OPEN.1, 30.0, 0.0), &scene(DAY_S, &m, &a)).is_none()
+        );
     }
 }

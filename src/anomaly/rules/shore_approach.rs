@@ -58,13 +58,16 @@ mod tests {
     fn a_fast_craft_heading_for_hac_sa_beach_fires_with_time_to_shore() {
         let (m, a) = (Memo::new(0.0), AisLog::default());
         // Inside the Hac Sa hotspot, heading north-west toward the beach at 25 kn.
-        let r = ShoreApproach::default().check(&track(60.0, 22.1205, 113.58, 25.0, 330.0), &scene(60.0, &m, &a)).unwrap();
+        let r =
+            ShoreApproach::default().check(&track(60.0, 22.1205, 113.58, 25.0, 330.0), &scene(60.0, &m, &a)).unwrap();
         assert!(r.value > 0.0 && r.value <= 240.0, "{r:?}");
     }
 
     #[test]
     fn heading_out_to_sea_does_not() {
         let (m, a) = (Memo::new(0.0), AisLog::default());
-        assert!(ShoreApproach::default().check(&track(60.0, 22.1205, 113.58, 25.0, 150.0), &scene(60.0, &m, &a)).is_none());
+        assert!(
+            ShoreApproach::default().check(&track(60.0, 22.1205, 113.58, 25.0, 150.0), &scene(60.0, &m, &a)).is_none()
+        );
     }
 }

@@ -11,8 +11,15 @@ use calibration::{CameraModel, Direction, HeadAngles, MountedCamera, Pixel};
 /// Width of the vertical strips whose row means locate the horizon and land, pixels.
 pub const STRIP_WIDTH_PX: usize = 32;
 
-/// Sea-top steps kept per strip when looking for land.
-const MAX_SEA_TOPS_PER_STRIP: usize = 4;
+/// A row is land when its strip mean strays from the open sea's by this many robust standard
+/// deviations of such strays (or by the estimator's `min_step`, whichever is more).
+const LAND_SIGMA: f32 = 6.0;
+
+/// Rows below the horizon within which land must begin.
+const LAND_START_PX: usize = 16;
+
+/// Sea-like rows tolerated inside land (a cold patch, a gap between buildings), rows.
+const LAND_GAP_PX: usize = 3;
 
 /// Finds, per image column, the first row of open sea from per-strip row means.
 ///
@@ -23,19 +30,16 @@ pub struct SeaTopEstimator {
     /// Half-window of the step detector, rows: a step is the difference between the means of
     /// the `step_half_px` rows below and above a row.
     pub step_half_px: usize,
-    /// Land is declared only where the lowest step lies this far below the horizon, pixels
-    /// (a boat is shorter than this; a headland is taller).
+    /// Land is declared only where it reaches this far below the horizon, pixels (a boat at
+    /// the horizon is shorter than this; a headland is taller).
     pub land_min_px: usize,
     /// A step counts when it reaches this fraction of the strip's strongest step.
     pub step_fraction: f32,
     /// Steps smaller than this (in the frame's counts) are noise, not a horizon.
     pub min_step: f32,
     steps: Vec<f32>,
-    /// Per strip: centre column, lowest sea-top step row (−1 if none) and that step's size.
-    /// Only the centre is read after the horizon fit; the rest is kept for debugging.
-    candidates: Vec<(f32, f32, f32)>,
-    /// Per strip (index), bottom up: rows and sizes of the lowest steps that have sea below.
-    sea_tops: Vec<(usize, f32, f32)>,
+    /// Scratch: strip-mean deviations from the open sea, for the land threshold.
+    deviations: Vec<f32>,
     /// Per row: the median over strips of the strip means (the open sea's level).
     row_median: Vec<f32>,
 }
@@ -48,9 +52,8 @@ impl Default for SeaTopEstimator {
             step_fraction: 0.1,
             min_step: 4.0,
             steps: Vec::new(),
-            candidates: Vec::new(),
+            deviations: Vec::new(),
             row_median: Vec::new(),
-            sea_tops: Vec::new(),
         }
     }
 }
@@ -62,9 +65,9 @@ impl SeaTopEstimator {
     /// `[s * STRIP_WIDTH_PX, (s + 1) * STRIP_WIDTH_PX)`). `horizon`, when given, is the
     /// calibrated horizon row per column; otherwise the horizon is fitted as a straight line
     /// through each strip's lowest significant step with sea below it. Land below the horizon
-    /// is marked where two or more adjacent strips (or one at the image edge) show such a step
-    /// at least `land_min_px` lower, with rows unlike the open sea all the way up to the
-    /// horizon (a boat's rows are a few among water, so a boat is never land).
+    /// is marked where two or more adjacent strips (or one at the image edge) have rows unlike
+    /// the open sea (the median over strips) from the horizon down for at least `land_min_px`
+    /// rows (water lies between a boat and the horizon, so a boat is never land).
     pub fn estimate(
         &mut self,
         strip_means: &[f32],
@@ -82,8 +85,6 @@ impl SeaTopEstimator {
             return;
         }
         // Per strip: the lowest significant step (its significance set by the strongest one).
-        self.candidates.clear();
-        self.sea_tops.clear();
         let mut tops = Vec::with_capacity(n_strips);
         for s in 0..n_strips {
             let p = &strip_means[s * height..(s + 1) * height];
@@ -119,10 +120,7 @@ impl SeaTopEstimator {
             // rows above it must differ from the sea below for a band as tall as a headland (or
             // up to the top of the image). A boat also makes steps, at its top and bottom, but
             // the water above it looks like the water below, so its steps are passed over.
-            // The few lowest such steps are kept: a boat below a headland makes the lowest one,
-            // and the headland's own edge is the next.
             let mut lowest = None;
-            let mut kept = 0;
             for y in (k..=height - k).rev() {
                 let v = self.steps[y];
                 if v >= floor
@@ -130,17 +128,12 @@ impl SeaTopEstimator {
                     && (y + 1 >= height || v >= self.steps[y + 1])
                     && self.sea_below(p, y, v)
                 {
-                    lowest = lowest.or(Some(y));
-                    self.sea_tops.push((s, y as f32, v));
-                    kept += 1;
-                    if kept == MAX_SEA_TOPS_PER_STRIP {
-                        break;
-                    }
+                    lowest = Some(y);
+                    break;
                 }
             }
             let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
             tops.push((centre, if best.0 >= self.min_step { lowest.map(|y| y as f32) } else { None }));
-            self.candidates.push((centre, lowest.map_or(-1.0, |y| y as f32), lowest.map_or(0.0, |y| self.steps[y])));
         }
         // Horizon row per strip centre: a robust line through each strip's lowest significant
         // step (the top of the sea); strips where a headland or a ship made that step lower are
@@ -155,41 +148,50 @@ impl SeaTopEstimator {
                 None => line.map_or(0.0, |(a, b)| a + b * x as f32),
             }
         };
-        // Land strips: the lowest step well below the horizon, with land (not water with a
-        // boat on it) all the way up to the horizon. Water is judged row by row against the
-        // median over all strips (open sea in most of them), which carries the sea's own
-        // vertical gradient (colder towards grazing angles), so only a real difference counts.
-        let deep = |&(s, low, _): &(usize, f32, f32)| {
-            low - horizon_at(self.candidates[s].0 as usize) >= self.land_min_px as f32
-        };
-        if self.sea_tops.iter().any(deep) {
-            self.row_median.clear();
-            let mut across = Vec::with_capacity(n_strips);
-            for y in 0..height {
-                across.clear();
-                across.extend((0..n_strips).map(|s| strip_means[s * height + y]));
-                let mid = across.len() / 2;
-                self.row_median.push(*across.select_nth_unstable_by(mid, f32::total_cmp).1);
+        // Land strips: below the horizon, rows unlike the open sea reaching down at least
+        // `land_min_px`. Open sea is the median over strips row by row (sea in most strips), which
+        // carries the sea's own vertical gradient (colder towards grazing angles); a headland's
+        // edge may run diagonally through a strip, so no sharp step is needed. A boat is never
+        // land: the water between it and the horizon is like the water elsewhere.
+        self.row_median.clear();
+        let mut across = Vec::with_capacity(n_strips);
+        for y in 0..height {
+            across.clear();
+            across.extend((0..n_strips).map(|s| strip_means[s * height + y]));
+            let mid = across.len() / 2;
+            self.row_median.push(*across.select_nth_unstable_by(mid, f32::total_cmp).1);
+        }
+        // How much a strip's row mean strays from the median over open sea: the lower half.
+        self.deviations.clear();
+        for s in 0..n_strips {
+            for y in height / 2..height {
+                self.deviations.push((strip_means[s * height + y] - self.row_median[y]).abs());
             }
         }
+        let spread = if self.deviations.is_empty() {
+            0.0
+        } else {
+            let mid = self.deviations.len() / 2;
+            1.4826 * *self.deviations.select_nth_unstable_by(mid, f32::total_cmp).1
+        };
+        let tau = (LAND_SIGMA * spread).max(self.min_step);
         let land: Vec<Option<f32>> = (0..n_strips)
             .map(|s| {
-                let cx = self.candidates[s].0;
-                let h = horizon_at(cx as usize);
-                self.sea_tops
-                    .iter()
-                    .filter(|t| t.0 == s)
-                    .find(|&&(_, low, step)| {
-                        low - h >= self.land_min_px as f32
-                            && land_above(
-                                &strip_means[s * height..(s + 1) * height],
-                                &self.row_median,
-                                h,
-                                low as usize,
-                                step,
-                            )
-                    })
-                    .map(|t| t.1)
+                let p = &strip_means[s * height..(s + 1) * height];
+                let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1);
+                let top = (horizon_at(centre).max(0.0).ceil() as usize).min(height);
+                // Any row within LAND_START_PX of the horizon may start or continue land (a
+                // horizon found in the image may sit a few rows high, over hills that look like
+                // the hills elsewhere); below that, gaps of up to LAND_GAP_PX rows.
+                let mut bottom = top;
+                for y in top..height {
+                    if (p[y] - self.row_median[y]).abs() > tau {
+                        bottom = y + 1;
+                    } else if y >= bottom + LAND_GAP_PX && y >= top + LAND_START_PX {
+                        break;
+                    }
+                }
+                (bottom - top >= self.land_min_px).then_some(bottom as f32)
             })
             .collect();
         for s in 0..n_strips {
@@ -229,18 +231,6 @@ impl SeaTopEstimator {
         let differ = band.iter().filter(|&&v| (v - sea).abs() > 0.5 * step).count();
         near_sea * 2 >= near.len() && !band.is_empty() && differ * 5 >= band.len() * 4
     }
-}
-
-/// Whether rows `[horizon, low)` of strip profile `p` are land: at least 80 % of them differ
-/// from the sea at the same row (`sea`, the median over strips) by more than half the step.
-/// Water with a boat on it fails, however hot the boat: most of its rows are sea.
-fn land_above(p: &[f32], sea: &[f32], horizon: f32, low: usize, step: f32) -> bool {
-    let top = (horizon.max(0.0).ceil() as usize).min(low);
-    if top >= low || sea.len() < low {
-        return false;
-    }
-    let differ = (top..low).filter(|&y| (p[y] - sea[y]).abs() > 0.5 * step).count();
-    differ * 5 >= (low - top) * 4
 }
 
 /// Least-median-of-squares line `y = a + b·x` through strip horizon candidates, robust to the
@@ -309,10 +299,8 @@ pub fn calibrated_horizon<C: CameraModel>(camera: &MountedCamera<C>, head: HeadA
             let at = Pixel::new(f64::from(x) + 0.5, cy);
             let d = camera.pixel_to_direction(at, head).ok()?;
             // Walk the row along the column: two Newton steps on the elevation of that column.
-            let mut y = camera
-                .direction_to_pixel(Direction { bearing_deg: d.bearing_deg, elevation_deg: -dip }, head)
-                .ok()?
-                .y;
+            let mut y =
+                camera.direction_to_pixel(Direction { bearing_deg: d.bearing_deg, elevation_deg: -dip }, head).ok()?.y;
             for _ in 0..2 {
                 let here = camera.pixel_to_direction(Pixel::new(f64::from(x) + 0.5, y), head).ok()?;
                 let next = camera.pixel_to_direction(Pixel::new(f64::from(x) + 0.5, y + 1.0), head).ok()?;

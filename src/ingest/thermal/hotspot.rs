@@ -331,8 +331,8 @@ impl HotSpot {
     /// Pass 3: top-hat residual over the rows that can hold a boat, and column sums over sea.
     fn top_hat_pass(&mut self) -> usize {
         let (w, h) = (self.width, self.height);
-        let first_row = usize::from(self.sea_top.iter().copied().min().unwrap_or(0))
-            .saturating_sub(self.config.above_horizon_px);
+        let first_row =
+            usize::from(self.sea_top.iter().copied().min().unwrap_or(0)).saturating_sub(self.config.above_horizon_px);
         self.col_sum.fill(0);
         self.col_n.fill(0);
         let win = (self.config.background_width_px | 1).max(3);
@@ -362,11 +362,8 @@ impl HotSpot {
     fn statistics_pass(&mut self, first_row: usize) {
         let (w, h) = (self.width, self.height);
         let (cw, ch) = CELL_PX;
-        let (total, count) = self
-            .col_sum
-            .iter()
-            .zip(&self.col_n)
-            .fold((0u64, 0u64), |(s, n), (&cs, &cn)| (s + cs, n + u64::from(cn)));
+        let (total, count) =
+            self.col_sum.iter().zip(&self.col_n).fold((0u64, 0u64), |(s, n), (&cs, &cn)| (s + cs, n + u64::from(cn)));
         let global = if count > 0 { total as f64 / count as f64 } else { 0.0 };
         for x in 0..w {
             self.col_offset[x] = if self.col_n[x] >= 16 {
@@ -419,10 +416,7 @@ impl HotSpot {
         } else {
             TileStats { mean: median(&mut all_means), sigma: median(&mut all_vars).sqrt() }
         };
-        let (rx, ry) = (
-            (self.config.tile_px.0 / cw / 2).max(1),
-            (self.config.tile_px.1 / ch / 2).max(1),
-        );
+        let (rx, ry) = ((self.config.tile_px.0 / cw / 2).max(1), (self.config.tile_px.1 / ch / 2).max(1));
         self.tiles.clear();
         self.tiles.resize(cells_x * cells_y, global_stat);
         let (mut means, mut vars) = (Vec::new(), Vec::new());
@@ -439,7 +433,8 @@ impl HotSpot {
                     }
                 }
                 if means.len() >= 3 {
-                    self.tiles[cy * cells_x + cx] = TileStats { mean: median(&mut means), sigma: median(&mut vars).sqrt() };
+                    self.tiles[cy * cells_x + cx] =
+                        TileStats { mean: median(&mut means), sigma: median(&mut vars).sqrt() };
                 }
             }
         }

@@ -84,7 +84,7 @@ pub struct OnnxConfig {
     pub stride_px: usize,
     /// onnxruntime intra-op threads; 0 lets onnxruntime choose (one per physical core). The
     /// default 1 leaves the other core to video decoding, and on a loaded 2-core node one thread
-    /// measured faster than two (16 against 9 frames/s at 640×512).
+    /// measured faster than two (21 against 10 frames/s at 640×512).
     pub intra_threads: usize,
 }
 

@@ -131,7 +131,8 @@ impl TruthTimeline {
                 // the vessel keeps its speed and course from then on.
                 let mut r = a.clone();
                 r.time = time_s;
-                (r.lat, r.lon) = geodesy::destination(a.lat, a.lon, a.cog_deg, a.sog_kn * geodesy::MPS_PER_KNOT * (time_s - a.time));
+                (r.lat, r.lon) =
+                    geodesy::destination(a.lat, a.lon, a.cog_deg, a.sog_kn * geodesy::MPS_PER_KNOT * (time_s - a.time));
                 out.push(r);
                 continue;
             }
@@ -231,7 +232,8 @@ mod tests {
         assert!(t.at(1.9).is_empty());
         let later = t.at(12.0);
         assert_eq!(later.len(), 1);
-        let moved = geodesy::distance_m(geodesy::LatLon::new(22.0, 113.0), geodesy::LatLon::new(later[0].lat, later[0].lon));
+        let moved =
+            geodesy::distance_m(geodesy::LatLon::new(22.0, 113.0), geodesy::LatLon::new(later[0].lat, later[0].lon));
         assert!((moved - 10.0 * geodesy::MPS_PER_KNOT * 10.0).abs() < 0.1, "{moved}");
     }
 

@@ -111,7 +111,9 @@ impl Ffv1Writer {
         let err = |message: String| ThermalError::Write { path: self.path.clone(), message };
         let _ = self.src.end_of_stream();
         let bus = self.pipeline.bus().ok_or_else(|| err("pipeline has no bus".to_owned()))?;
-        let result = match bus.timed_pop_filtered(gst::ClockTime::from_seconds(60), &[gst::MessageType::Eos, gst::MessageType::Error]) {
+        let result = match bus
+            .timed_pop_filtered(gst::ClockTime::from_seconds(60), &[gst::MessageType::Eos, gst::MessageType::Error])
+        {
             Some(msg) => match msg.view() {
                 gst::MessageView::Eos(_) => Ok(self.count),
                 gst::MessageView::Error(e) => Err(err(e.error().to_string())),
