@@ -369,6 +369,11 @@ fn draw_labels(painter: &Painter, rect: Rect, shown: &mut [(&TrackState, Pos2)],
     let rows = (rect.height() / CELL).ceil() as usize + 1;
     let mut grid = vec![false; cols * rows];
     let font = FontId::proportional(11.0);
+    // Keep the scale bar, cursor readout and attribution readable.
+    let reserved = [
+        Rect::from_min_max(rect.left_bottom() - vec2(0.0, 76.0), rect.left_bottom() + vec2(230.0, 0.0)),
+        Rect::from_min_max(rect.right_bottom() - vec2(200.0, 20.0), rect.right_bottom()),
+    ];
     let mut n = 0;
     for (t, c) in shown.iter() {
         if n >= MAX_LABELS {
@@ -385,7 +390,7 @@ fn draw_labels(painter: &Painter, rect: Rect, shown: &mut [(&TrackState, Pos2)],
         let text = t.label();
         let w = 6.2 * text.chars().count() as f32;
         let r = Rect::from_min_size(*c + vec2(8.0, -14.0), vec2(w, 13.0));
-        if !rect.contains_rect(r) {
+        if !rect.contains_rect(r) || reserved.iter().any(|k| k.intersects(r)) {
             continue;
         }
         let (x0, y0) = (((r.min.x - rect.min.x) / CELL) as usize, ((r.min.y - rect.min.y) / CELL) as usize);
