@@ -9,6 +9,10 @@
 # 3. run one edge node over the simulated measurements: tracker + anomaly rules + outbox → MQTT;
 # 4. score the tracks against truth (GOSPA) and list the alerts the listener received;
 # 5. export a drone search mission over the first alert for ground-control software.
+#
+# With a display ($DISPLAY set; DEMO_CONSOLE=0 turns it off) the command console opens on the live
+# broker and the node replays the night at DEMO_SPEED× (default 20) so the operator can watch
+# tracks and alerts arrive; without one the node replays as fast as it can.
 set -euo pipefail
 
 sw=${1:?usage: tools/demo.sh BIN [SCENARIO]}
@@ -42,7 +46,16 @@ pids+=($!)
 sleep 0.5
 echo "   broker on 127.0.0.1:$port; listener writing $work/heard.jsonl"
 
-say "3. one edge node replaying the measurements: tracker → anomaly → outbox → MQTT"
+speed=0
+if [ -n "${DISPLAY:-}" ] && [ "${DEMO_CONSOLE:-1}" = 1 ]; then
+  speed=${DEMO_SPEED:-20}
+  "$sw" console --broker "mqtt://127.0.0.1:$port" --record "$work/console-recordings" \
+    >"$work/console.log" 2>&1 &
+  pids+=($!)
+  echo "   command console open on the live broker (recording to $work/console-recordings)"
+fi
+
+say "3. one edge node replaying the measurements (×${speed/#0/max}): tracker → anomaly → outbox → MQTT"
 cat >"$work/node.toml" <<EOF
 site = "cheoc-van"
 data_dir = "$work/node"
@@ -50,7 +63,7 @@ data_dir = "$work/node"
 url = "mqtt://127.0.0.1:$port"
 [[input]]
 kind = "measurements"
-url = "file://$work/sim/measurements.jsonl?speed=0"
+url = "file://$work/sim/measurements.jsonl?speed=$speed"
 EOF
 "$sw" edge --config "$work/node.toml"
 sleep 1
@@ -97,5 +110,9 @@ else
 fi
 
 say "done: everything is in $work"
+if [ "$speed" != 0 ]; then
+  echo "   the console stays open on the last picture: close its window to finish"
+  wait "${pids[-1]}" 2>/dev/null || true
+fi
 trap - EXIT
 cleanup

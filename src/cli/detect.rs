@@ -63,27 +63,25 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     use std::time::Instant;
 
     use anyhow::Context as _;
-    use calibration::{CameraModel as _, HeadAngles, SiteCalibration};
-    use seawarden::ingest::thermal::{
-        Capture, CaptureOptions, Detector, Geolocator, HorizonSource, HotSpot, HotSpotConfig, calibrated_horizon,
-    };
+    use calibration::{CameraModel as _, SiteCalibration};
+    use seawarden::ingest::thermal::{Capture, CaptureOptions, Detector, HorizonSource, HotSpot, HotSpotConfig};
 
-    let geolocator = match &args.calibration {
+    let (mut detector, geolocator) = match &args.calibration {
         Some(path) => {
             let cal = SiteCalibration::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-            Some(
-                Geolocator::new(&cal, HeadAngles::default(), "ir")
-                    .with_context(|| format!("calibration {}", path.display()))?,
-            )
+            let (d, g) = seawarden::ingest::thermal::calibrated_pipeline(&cal, "ir", args.threshold_sigma)
+                .with_context(|| format!("calibration {}", path.display()))?;
+            (d, Some(g))
         }
-        None => None,
+        None => (
+            HotSpot::new(HotSpotConfig {
+                horizon: HorizonSource::FromImage,
+                threshold_sigma: args.threshold_sigma,
+                ..Default::default()
+            }),
+            None,
+        ),
     };
-    let horizon = match &geolocator {
-        Some(g) => HorizonSource::Calibrated(calibrated_horizon(g.camera(), g.head())),
-        None => HorizonSource::FromImage,
-    };
-    let mut detector =
-        HotSpot::new(HotSpotConfig { horizon, threshold_sigma: args.threshold_sigma, ..Default::default() });
     let mut capture =
         Capture::open(&args.input, CaptureOptions::default()).with_context(|| format!("opening {}", args.input))?;
     let out: Box<dyn std::io::Write> = if args.output.as_os_str() == "-" {

@@ -49,7 +49,8 @@ pub enum InputKind {
     Measurements,
     /// NMEA 0183: AIS `!AIVDM`/`!AIVDO` and radar `TTM`/`TLL`/`OSD`/`GGA`/`RMC`/`HDT`.
     Nmea,
-    /// IR video (GStreamer URI): needs the thermal pipeline, not wired into the node yet.
+    /// IR video (a file path, `file://…?speed=`, `rtsp://…`, `v4l2://…`, `videotestsrc://…`) run
+    /// through the hot-spot detector and geolocated by `calibration` (feature `thermal`).
     Video,
     /// Alerts from an external analyser (the alerts batch contract's lines, e.g. the output of
     /// `seawarden analyze`), forwarded through this node's outbox.
@@ -87,6 +88,7 @@ struct RawInput {
     url: String,
     name: Option<String>,
     sensor: Option<String>,
+    calibration: Option<PathBuf>,
 }
 
 /// Channel capacities (every channel is bounded; see each key for what happens when it is full).
@@ -195,13 +197,28 @@ pub struct BrokerConfig {
     pub keep_alive_s: u64,
 }
 
+/// What a video input needs beyond the common keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VideoInput {
+    /// The URI handed to GStreamer capture (a file's path, without `?speed=`).
+    pub uri: String,
+    /// Site calibration TOML, resolved against the config's folder; read when the input starts,
+    /// so a bad one degrades this input only.
+    pub calibration: PathBuf,
+    /// For a file: replay factor (1 = the stream's own timing, 0 = as fast as the detector
+    /// goes); `None` for a live source.
+    pub file_speed: Option<f64>,
+}
+
 /// One validated input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Input {
     /// Decoder family.
     pub kind: InputKind,
-    /// Where the bytes come from.
-    pub url: SourceUrl,
+    /// Where the bytes come from; `None` for a live video source (GStreamer's, not a line source).
+    pub url: Option<SourceUrl>,
+    /// Video settings, for `kind = "video"` only.
+    pub video: Option<VideoInput>,
     /// Name in status reports; the URL when not given.
     pub name: String,
     /// Sensor id stamped on detections (`radar-{site}`, `ais-{site}` by default).
@@ -320,10 +337,11 @@ impl NodeConfig {
         for (i, r) in raw.input.into_iter().enumerate() {
             let key = format!("input[{i}]");
             if r.kind == InputKind::Video {
-                return Err(invalid(
-                    &format!("{key}.kind"),
-                    "video inputs need the thermal pipeline, which the node does not wire yet".into(),
-                ));
+                inputs.push(video_input(r, &key, &raw.site, &resolve).map_err(|(k, why)| invalid(&k, why))?);
+                continue;
+            }
+            if r.calibration.is_some() {
+                return Err(invalid(&format!("{key}.calibration"), "only video inputs take a calibration".into()));
             }
             let mut url: SourceUrl = r.url.parse().map_err(|e| invalid(&format!("{key}.url"), format!("{e}")))?;
             if let SourceUrl::File { path, .. } = &mut url {
@@ -336,7 +354,13 @@ impl NodeConfig {
                 InputKind::Nmea => format!("ais-{}", raw.site),
                 _ => format!("radar-{}", raw.site),
             });
-            inputs.push(Input { kind: r.kind, name: r.name.unwrap_or_else(|| r.url.clone()), url, sensor });
+            inputs.push(Input {
+                kind: r.kind,
+                name: r.name.unwrap_or_else(|| r.url.clone()),
+                url: Some(url),
+                video: None,
+                sensor,
+            });
         }
         for (k, v) in [
             ("queues.lines", raw.queues.lines),
@@ -389,8 +413,60 @@ impl NodeConfig {
     /// True when every input is a file: the node exits once they are processed and the outbox
     /// is empty (batch replay).
     pub fn is_batch(&self) -> bool {
-        self.inputs.iter().all(|i| matches!(i.url, SourceUrl::File { .. }))
+        self.inputs.iter().all(|i| matches!(i.url, Some(SourceUrl::File { .. })))
     }
+}
+
+/// Validate a `kind = "video"` input: a URL and a calibration. Neither the file nor the
+/// calibration is opened here: a missing camera or a bad calibration fails that input at run
+/// time (logged, in the status report) while the node's other inputs keep going.
+#[cfg(feature = "thermal")]
+fn video_input(
+    r: RawInput,
+    key: &str,
+    site: &str,
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<Input, (String, String)> {
+    let Some(calibration) = r.calibration.as_deref() else {
+        return Err((
+            format!("{key}.calibration"),
+            "video inputs need `calibration = \"site.toml\"` (a site calibration, as assets/calibration/)".into(),
+        ));
+    };
+    let (url, uri, file_speed) = if r.url.starts_with("file://") {
+        let Ok(SourceUrl::File { path, speed }) = r.url.parse::<SourceUrl>() else {
+            return Err((format!("{key}.url"), format!("{:?} is not a file:///absolute/path[?speed=S] URL", r.url)));
+        };
+        let uri = path.display().to_string();
+        (Some(SourceUrl::File { path, speed }), uri, Some(speed))
+    } else if r.url.contains("://") {
+        (None, r.url.clone(), None)
+    } else {
+        let path = resolve(Path::new(&r.url));
+        let uri = path.display().to_string();
+        (Some(SourceUrl::File { path, speed: 1.0 }), uri, Some(1.0))
+    };
+    Ok(Input {
+        kind: InputKind::Video,
+        name: r.name.unwrap_or_else(|| r.url.clone()),
+        url,
+        video: Some(VideoInput { uri, calibration: resolve(calibration), file_speed }),
+        sensor: r.sensor.unwrap_or_else(|| format!("ir-{site}")),
+    })
+}
+
+/// Without the `thermal` feature there is no GStreamer: refuse video inputs up front.
+#[cfg(not(feature = "thermal"))]
+fn video_input(
+    _r: RawInput,
+    key: &str,
+    _site: &str,
+    _resolve: &dyn Fn(&Path) -> PathBuf,
+) -> Result<Input, (String, String)> {
+    Err((
+        format!("{key}.kind"),
+        "video inputs need the `thermal` feature (GStreamer); this seawarden was built without it".into(),
+    ))
 }
 
 #[cfg(test)]
@@ -452,6 +528,39 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("key `site`"), "{e}");
+    }
+
+    fn video(extra: &str) -> Result<NodeConfig, ConfigError> {
+        NodeConfig::from_toml(
+            &format!(
+                "site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n[[input]]\nkind = \"video\"\n{extra}"
+            ),
+            Path::new("/etc/n.toml"),
+        )
+    }
+
+    #[cfg(feature = "thermal")]
+    #[test]
+    fn video_inputs_need_a_calibration_and_resolve_paths() {
+        let e = video("url = \"rtsp://10.0.0.5/s\"\n").unwrap_err().to_string();
+        assert!(e.contains("input[0].calibration"), "{e}");
+        let c = video("url = \"clip.mkv\"\ncalibration = \"cal.toml\"\n").unwrap();
+        let v = c.inputs[0].video.as_ref().unwrap();
+        assert_eq!((v.uri.as_str(), v.file_speed), ("/etc/clip.mkv", Some(1.0)));
+        assert_eq!(v.calibration, Path::new("/etc/cal.toml"));
+        assert_eq!(c.inputs[0].sensor, "ir-a");
+        assert!(c.is_batch());
+        let c = video("url = \"rtsp://10.0.0.5/s\"\ncalibration = \"/c.toml\"\n").unwrap();
+        assert!(c.inputs[0].url.is_none() && !c.is_batch());
+        let c = video("url = \"file:///v/a.mkv?speed=0\"\ncalibration = \"/c.toml\"\n").unwrap();
+        assert_eq!(c.inputs[0].video.as_ref().unwrap().file_speed, Some(0.0));
+    }
+
+    #[cfg(not(feature = "thermal"))]
+    #[test]
+    fn video_inputs_are_refused_without_the_thermal_feature() {
+        let e = video("url = \"clip.mkv\"\ncalibration = \"cal.toml\"\n").unwrap_err().to_string();
+        assert!(e.contains("input[0].kind") && e.contains("thermal"), "{e}");
     }
 
     #[test]

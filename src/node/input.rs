@@ -5,6 +5,8 @@
 //! source's own channel fills and the source stops reading (file, TCP) — back-pressure all the
 //! way to the sensor, nothing dropped here. A line that does not decode is counted and skipped.
 //!
+//! Video inputs run their own stage (see [`super::video`]).
+//!
 //! File inputs with `speed > 0` are paced by the `time` field of JSONL lines (measurements,
 //! alerts): line `t` goes out at `start + (t - t0) / speed`. NMEA files are paced by the source
 //! itself (tag-block times).
@@ -161,14 +163,19 @@ pub fn spawn(
     bus: BusHandle,
     shutdown: CancellationToken,
 ) -> (InputProbe, tokio::task::JoinHandle<()>) {
+    let url = match (input.kind, input.url.clone()) {
+        (InputKind::Video, _) => return super::video::spawn(input, site, det_tx, shutdown),
+        (_, Some(url)) => url,
+        (_, None) => return super::video::failed(&input, "a line input without a URL".into()),
+    };
     let opts = SourceOptions { channel_capacity: line_capacity, ..SourceOptions::default() };
-    let mut src = source::spawn(input.url.clone(), opts);
+    let mut src = source::spawn(url.clone(), opts);
     let counters = Arc::new(InputCounters::default());
     let probe = InputProbe { name: input.name.clone(), status: src.status.clone(), counters: counters.clone() };
     let span = tracing::info_span!("input", site = %site, input = %input.name);
     let task = tokio::spawn(tracing::Instrument::instrument(
         async move {
-            let mut pacer = Pacer::new(&input.url);
+            let mut pacer = Pacer::new(&url);
             let mut ais = Decoder::new();
             let mut radar = RadarDecoder::new(RadarConfig::default());
             let alerts_topic = topic::alerts(&site);
@@ -245,7 +252,8 @@ pub fn spawn(
                             }
                         }
                     }
-                    InputKind::Video => unreachable!("refused by NodeConfig validation"),
+                    // Video inputs run in `super::video` (returned above).
+                    InputKind::Video => break,
                 }
             }
             drop(src.lines);

@@ -8,6 +8,7 @@
 //!
 //! - [`config`]: `node.toml` → validated [`NodeConfig`] ([`ConfigError`] names file, key, reason).
 //! - [`input`]: one task per `[[input]]`: lines → detections (or forwarded alerts).
+//! - [`video`]: `kind = "video"` inputs: frames → hot spots → IR detections.
 //! - [`tracking`]: scans → tracker → track batches, and the anomaly stage → alerts.
 //! - [`service`]: [`run`]`(cfg, shutdown)`, status reports, batch replay, clean shutdown.
 
@@ -21,6 +22,8 @@ pub mod service;
 pub mod soak;
 /// The tracker stage.
 pub mod tracking;
+/// The video input stage: IR capture, detection and geolocation on its own thread.
+pub mod video;
 
 /// Config types.
 pub use config::{AnomalyConfig, ConfigError, InputKind, NodeConfig};

@@ -161,3 +161,181 @@ async fn replays_raise_the_same_alert_ids() {
     assert!(!runs[0].is_empty(), "the anomaly stage raised no alert");
     assert_eq!(runs[0], runs[1]);
 }
+
+/// Video inputs: a synthetic 16-bit FFV1 clip through capture, the hot-spot detector and the
+/// geolocator into the node's tracker.
+#[cfg(feature = "thermal")]
+mod video {
+    use calibration::{HeadAngles, SiteCalibration};
+    use seawarden::geodesy;
+    use seawarden::sim::thermal::{ClipSpec, SceneConfig, TruthRecord, TruthTimeline, write_clip};
+
+    use super::*;
+
+    /// 320×256, 6° lens looking 150° from the Outer Harbour, horizon near row 70.
+    fn calibration() -> SiteCalibration {
+        SiteCalibration::from_toml_str(
+            "[pose]\nlat = 22.197907\nlon = 113.558966\nmast_height_m = 25.0\nheading_offset_deg = 150.0\n\
+             tilt_offset_deg = -1.04\n[camera]\nwidth_px = 320\nheight_px = 256\nhfov_deg = 6.0\n",
+        )
+        .unwrap()
+    }
+
+    /// Two moored boats (bearing, range) and the clip that sees them.
+    const BOATS: [(f64, f64); 2] = [(149.5, 1_200.0), (150.7, 2_200.0)];
+
+    fn clip(dir: &Path) -> (seawarden::sim::thermal::ClipSummary, Vec<(f64, f64)>) {
+        let cal = calibration();
+        let truth: Vec<(f64, f64)> =
+            BOATS.iter().map(|&(b, r)| geodesy::destination(cal.pose.lat, cal.pose.lon, b, r)).collect();
+        let records: Vec<TruthRecord> = truth
+            .iter()
+            .enumerate()
+            .map(|(i, &(lat, lon))| TruthRecord {
+                time: 0.0,
+                id: format!("b{i}"),
+                lat,
+                lon,
+                sog_kn: 0.0,
+                cog_deg: 70.0,
+                class: "speedboat".into(),
+                length_m: Some(9.0),
+            })
+            .collect();
+        let spec = ClipSpec {
+            name: "node".into(),
+            calibration: cal,
+            head: HeadAngles::default(),
+            scene: SceneConfig { seed: 5, ..Default::default() },
+            frames: 50,
+            fps: 10,
+            truth: TruthTimeline::from_records(records),
+            truth_start_s: 0.0,
+        };
+        (write_clip(&spec, dir).unwrap(), truth)
+    }
+
+    fn video_toml(dir: &Path, broker: &str, inputs: &str) -> std::path::PathBuf {
+        let p = dir.join("node.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "site = \"outer-harbour\"\ndata_dir = \"{}\"\n[broker]\nurl = \"{broker}\"\nkeep_alive_s = 2\n\
+                 [intervals]\ntracks_ms = 50\nstatus_ms = 200\n[anomaly]\nenabled = false\n{inputs}",
+                dir.join("data").display()
+            ),
+        )
+        .unwrap();
+        p
+    }
+
+    /// A video file replays as fast as the detector goes; the IR detections become confirmed
+    /// tracks at the boats' true positions, and the node exits once the file is done.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_video_file_becomes_ir_tracks_near_the_truth() {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, truth) = clip(dir.path());
+        let broker = Mosquitto::start(dir.path(), "");
+        let out = dir.path().join("heard.jsonl");
+        let (stop, listener) = start_listener(listener_opts(&broker.url(), "console-video"), &out).await;
+        let cfg = video_toml(
+            dir.path(),
+            &broker.url(),
+            &format!(
+                "[[input]]\nkind = \"video\"\nurl = \"file://{}?speed=0\"\ncalibration = \"{}\"\nname = \"ir\"\n",
+                c.video.display(),
+                c.calibration.display()
+            ),
+        );
+        let parsed = NodeConfig::from_file(&cfg).unwrap();
+        assert!(parsed.is_batch(), "a video file is a batch input");
+        assert_eq!(parsed.inputs[0].sensor, "ir-outer-harbour");
+        let mut edge = spawn_edge(&cfg, &dir.path().join("edge.log"));
+        let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(60)));
+        assert!(st.success(), "edge exit {st}: {}", std::fs::read_to_string(dir.path().join("edge.log")).unwrap());
+        wait_until_async("the offline status", Duration::from_secs(20), || {
+            Heard::read(&out).status_states.last().is_some_and(|s| s == "offline")
+        })
+        .await;
+        stop.cancel();
+        listener.await.unwrap();
+        let heard: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .collect();
+        let tracks: Vec<(f64, f64)> = heard
+            .iter()
+            .filter(|v| v["topic"] == "seawarden/v1/node/outer-harbour/tracks")
+            .flat_map(|v| v["payload"]["tracks"].as_array().cloned().unwrap_or_default())
+            .map(|t| (t["lat"].as_f64().unwrap(), t["lon"].as_f64().unwrap()))
+            .collect();
+        assert!(!tracks.is_empty(), "no IR track published");
+        // The near boat: range error at 1.2 km with 1 px waterline jitter is tens of metres.
+        let (lat, lon) = truth[0];
+        let best = tracks
+            .iter()
+            .map(|&(a, o)| geodesy::distance_m(geodesy::LatLon::new(lat, lon), geodesy::LatLon::new(a, o)))
+            .fold(f64::INFINITY, f64::min);
+        assert!(best < 150.0, "nearest track to the 1.2 km boat is {best:.0} m off");
+        // The frames were counted in the status report, without errors.
+        let ir = heard
+            .iter()
+            .filter(|v| v["topic"] == "seawarden/v1/node/outer-harbour/status")
+            .filter_map(|v| v["payload"]["sensors"].as_array().and_then(|s| s.first()).cloned())
+            .last()
+            .expect("a status with the video input");
+        assert_eq!(ir["name"], "ir");
+        assert!(ir["lines"].as_u64().unwrap() > 0, "{ir}");
+        assert_eq!(ir["errors"], 0, "{ir}");
+    }
+
+    /// A video file that is not there fails that input only: the node comes up, keeps its other
+    /// input, and the status names the failure.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missing_video_degrades_the_node_but_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let broker = Mosquitto::start(dir.path(), "");
+        let out = dir.path().join("heard.jsonl");
+        let (stop, listener) = start_listener(listener_opts(&broker.url(), "console-novideo"), &out).await;
+        let cal = repo_root().join("assets/calibration/outer-harbour.toml");
+        let cfg = video_toml(
+            dir.path(),
+            &broker.url(),
+            &format!(
+                "[[input]]\nkind = \"video\"\nurl = \"{}\"\ncalibration = \"{}\"\nname = \"ir\"\n\
+                 [[input]]\nkind = \"nmea\"\nurl = \"udp://127.0.0.1:0\"\nname = \"ais\"\n",
+                dir.path().join("nowhere.mkv").display(),
+                cal.display()
+            ),
+        );
+        let mut edge = spawn_edge(&cfg, &dir.path().join("edge.log"));
+        let failed = |v: &serde_json::Value| {
+            v["topic"] == "seawarden/v1/node/outer-harbour/status"
+                && v["payload"]["state"] == "online"
+                && v["payload"]["sensors"].as_array().is_some_and(|s| {
+                    s.iter().any(|s| {
+                        s["name"] == "ir"
+                            && s["state"].as_str().is_some_and(|st| st.contains("failed") && st.contains("nowhere.mkv"))
+                    }) && s.iter().any(|s| s["name"] == "ais" && s["state"] == "up")
+                })
+        };
+        wait_until_async("a status naming the failed video input", Duration::from_secs(20), || {
+            std::fs::read_to_string(&out)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .any(|v| failed(&v))
+        })
+        .await;
+        assert!(edge.0.as_mut().unwrap().try_wait().unwrap().is_none(), "the node stopped");
+        let pid = edge.0.as_ref().unwrap().id();
+        assert!(Command::new("kill").arg("-TERM").arg(pid.to_string()).status().unwrap().success());
+        let st = tokio::task::block_in_place(|| edge.wait_exit(Duration::from_secs(30)));
+        assert!(st.success(), "edge exit {st}");
+        stop.cancel();
+        listener.await.unwrap();
+        let log = std::fs::read_to_string(dir.path().join("edge.log")).unwrap();
+        assert!(log.contains("video input failed"), "{log}");
+    }
+}

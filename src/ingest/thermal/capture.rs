@@ -480,9 +480,7 @@ fn build_pipeline(
         .sync(false)
         .max_buffers(1)
         .build();
-    pipeline
-        .add_many([&convert, sink.upcast_ref()])
-        .map_err(|e| pipeline_error(e.to_string()))?;
+    pipeline.add_many([&convert, sink.upcast_ref()]).map_err(|e| pipeline_error(e.to_string()))?;
     convert.link(&sink).map_err(|e| pipeline_error(e.to_string()))?;
 
     // Decoded pads of decodebin/rtspsrc appear later: link the first video one to `convert`.

@@ -41,7 +41,11 @@ impl Geolocator {
     ///
     /// # Errors
     /// As [`SiteCalibration::mounted_camera`].
-    pub fn new(calibration: &SiteCalibration, head: HeadAngles, sensor: impl Into<String>) -> Result<Geolocator, CalibrationError> {
+    pub fn new(
+        calibration: &SiteCalibration,
+        head: HeadAngles,
+        sensor: impl Into<String>,
+    ) -> Result<Geolocator, CalibrationError> {
         Ok(Geolocator { camera: calibration.mounted_camera()?, head, sensor: sensor.into(), sigma_px: 1.0 })
     }
 
@@ -74,7 +78,13 @@ impl Geolocator {
         };
         let pose = self.camera.pose();
         let lat_lon = range_m.map(|(r, _)| geodesy::destination(pose.lat, pose.lon, d.bearing_deg, r));
-        Ok(Geolocation { bearing_deg: d.bearing_deg, elevation_deg: d.elevation_deg, sigma_bearing_deg, range_m, lat_lon })
+        Ok(Geolocation {
+            bearing_deg: d.bearing_deg,
+            elevation_deg: d.elevation_deg,
+            sigma_bearing_deg,
+            range_m,
+            lat_lon,
+        })
     }
 
     /// `blob` at `time_s` as a [`Detection`] for the main tracker: geodetic with an error

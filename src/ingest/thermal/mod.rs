@@ -40,3 +40,20 @@ pub use capture::{Capture, CaptureOptions, CaptureStats, VideoFrame};
 /// The learned detector: YOLO-format ONNX models through onnxruntime (`ort`), and model verification of classical proposals.
 #[cfg(feature = "thermal")]
 pub mod onnx;
+
+/// The hot-spot detector and geolocator for one calibrated camera, built the same way for
+/// `seawarden detect --calibration` and the edge node's video inputs, so both report the same
+/// detections: sky is masked by the calibrated horizon, not guessed from the image.
+///
+/// # Errors
+/// As [`Geolocator::new`] (a calibration whose camera does not build).
+pub fn calibrated_pipeline(
+    calibration: &calibration::SiteCalibration,
+    sensor: &str,
+    threshold_sigma: f32,
+) -> Result<(HotSpot, Geolocator), calibration::CalibrationError> {
+    let geolocator = Geolocator::new(calibration, calibration::HeadAngles::default(), sensor)?;
+    let horizon = HorizonSource::Calibrated(calibrated_horizon(geolocator.camera(), geolocator.head()));
+    let detector = HotSpot::new(HotSpotConfig { horizon, threshold_sigma, ..Default::default() });
+    Ok((detector, geolocator))
+}

@@ -95,7 +95,10 @@ impl<T> FrameQueue<T> {
     pub fn pop_timeout(&self, timeout: Duration) -> Pop<T> {
         let mut s = self.lock();
         if s.items.is_empty() && !s.closed {
-            s = self.not_empty.wait_timeout_while(s, timeout, |s| s.items.is_empty() && !s.closed).map_or_else(|e| e.into_inner().0, |r| r.0);
+            s = self
+                .not_empty
+                .wait_timeout_while(s, timeout, |s| s.items.is_empty() && !s.closed)
+                .map_or_else(|e| e.into_inner().0, |r| r.0);
         }
         match s.items.pop_front() {
             Some(item) => {
