@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use seawarden::audit::AuditLog;
 use seawarden::bus::record::RecorderConfig;
 use seawarden::bus::replay::{Replayer, SystemClock};
-use seawarden::bus::{BrokerUrl, BusOptions, TlsFiles};
+
 use seawarden::console::ConsoleApp;
 use seawarden::console::feed::{Feed, LiveFeed};
 
@@ -62,21 +62,8 @@ pub struct Args {
     /// MQTT client id (the broker keeps this session's queued alerts across reconnects).
     #[arg(long, default_value = "seawarden-console")]
     client_id: String,
-    /// Username.
-    #[arg(long)]
-    username: Option<String>,
-    /// File holding the password.
-    #[arg(long)]
-    password_file: Option<PathBuf>,
-    /// CA certificate (PEM) for mqtts://.
-    #[arg(long)]
-    ca: Option<PathBuf>,
-    /// Client certificate (PEM).
-    #[arg(long)]
-    cert: Option<PathBuf>,
-    /// Client key (PEM).
-    #[arg(long)]
-    key: Option<PathBuf>,
+    #[command(flatten)]
+    login: super::broker_login::BrokerLogin,
 }
 
 /// Run the subcommand.
@@ -114,7 +101,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let bus_opts = match &args.broker {
-        Some(b) => Some(bus_options(args, b.parse()?)?),
+        Some(b) => Some(args.login.bus_options(b.parse()?, &args.client_id)?),
         None => None,
     };
     let record = (!args.no_record).then(|| RecorderConfig::new(&args.record));
@@ -150,21 +137,4 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     )
     .map_err(|e| anyhow::anyhow!("console window: {e}"))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn bus_options(args: &Args, url: BrokerUrl) -> anyhow::Result<BusOptions> {
-    let password = match &args.password_file {
-        Some(p) => {
-            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?.trim_end().to_string())
-        }
-        None => None,
-    };
-    Ok(BusOptions {
-        url,
-        client_id: args.client_id.clone(),
-        username: args.username.clone(),
-        password,
-        tls: args.ca.clone().map(|ca| TlsFiles { ca, cert: args.cert.clone(), key: args.key.clone() }),
-        ..BusOptions::default()
-    })
 }

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use seawarden::bus::{BrokerUrl, BusOptions, TlsFiles, listen, topic};
+use seawarden::bus::{BrokerUrl, listen, topic};
 use tokio_util::sync::CancellationToken;
 
 /// Write every received message as one JSON line (alerts de-duplicated by id) until SIGINT/SIGTERM.
@@ -21,40 +21,14 @@ pub struct Args {
     /// MQTT client id; the broker keeps this session's queued messages across reconnects.
     #[arg(long, default_value = "seawarden-listen")]
     client_id: String,
-    /// Username.
-    #[arg(long)]
-    username: Option<String>,
-    /// File holding the password.
-    #[arg(long)]
-    password_file: Option<PathBuf>,
-    /// CA certificate (PEM) for mqtts://.
-    #[arg(long)]
-    ca: Option<PathBuf>,
-    /// Client certificate (PEM).
-    #[arg(long)]
-    cert: Option<PathBuf>,
-    /// Client key (PEM).
-    #[arg(long)]
-    key: Option<PathBuf>,
+    #[command(flatten)]
+    login: super::broker_login::BrokerLogin,
 }
 
 /// Run the subcommand.
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let url: BrokerUrl = args.broker.parse()?;
-    let password = match &args.password_file {
-        Some(p) => {
-            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?.trim_end().to_string())
-        }
-        None => None,
-    };
-    let opts = BusOptions {
-        url,
-        client_id: args.client_id.clone(),
-        username: args.username.clone(),
-        password,
-        tls: args.ca.clone().map(|ca| TlsFiles { ca, cert: args.cert.clone(), key: args.key.clone() }),
-        ..BusOptions::default()
-    };
+    let opts = args.login.bus_options(url, &args.client_id)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the tokio runtime")?;
     rt.block_on(async move {
         let shutdown = CancellationToken::new();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod bench;
 pub mod calibrate;
 pub mod broker;
+pub mod broker_login;
 pub mod certs;
 #[cfg(feature = "console")]
 pub mod console;

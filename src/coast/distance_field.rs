@@ -141,38 +141,7 @@ impl WaterGrid {
 
     /// The usable cell nearest to `p` within `max_m`, by a ring search.
     fn nearest_free(&self, p: [f64; 2], max_m: f64) -> Option<usize> {
-        let (cx, cy) = self.grid.cell_of(p);
-        if let Some(c) = self.grid.index(cx, cy)
-            && self.free[c]
-        {
-            return Some(c);
-        }
-        let max_k = (max_m / self.grid.cell_m).ceil() as i64 + 1;
-        let mut best: Option<(f64, usize)> = None;
-        for k in 1..=max_k {
-            for iy in (cy - k)..=(cy + k) {
-                for ix in (cx - k)..=(cx + k) {
-                    if (iy - cy).abs() != k && (ix - cx).abs() != k {
-                        continue;
-                    }
-                    let Some(c) = self.grid.index(ix, iy) else { continue };
-                    if !self.free[c] {
-                        continue;
-                    }
-                    let q = self.centre(c);
-                    let d = (q[0] - p[0]).hypot(q[1] - p[1]);
-                    if d <= max_m && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
-                        best = Some((d, c));
-                    }
-                }
-            }
-            if let Some((d, _)) = best
-                && d <= (k as f64) * self.grid.cell_m
-            {
-                break;
-            }
-        }
-        best.map(|(_, c)| c)
+        self.grid.nearest_where(p, max_m, |c| self.free[c])
     }
 
     /// The water distance field from `from` (plane metres), empty until grown with

@@ -72,6 +72,47 @@ impl Grid {
         [self.x0 + (ix as f64 + 0.5) * self.cell_m, self.y0 + (iy as f64 + 0.5) * self.cell_m]
     }
 
+    /// The cell nearest to `p` (by centre, within `max_m`) that `usable` accepts, found by
+    /// searching square rings outward: the router and the distance fields both snap a boat
+    /// standing on a pier or a beach onto water this way, so they agree on where it starts.
+    pub(crate) fn nearest_where(&self, p: [f64; 2], max_m: f64, usable: impl Fn(usize) -> bool) -> Option<usize> {
+        let (cx, cy) = self.cell_of(p);
+        let cx = cx.clamp(0, self.nx as i64 - 1);
+        let cy = cy.clamp(0, self.ny as i64 - 1);
+        if let Some(c) = self.index(cx, cy)
+            && usable(c)
+            && self.cell_of(p) == (cx, cy)
+        {
+            return Some(c);
+        }
+        let max_k = (max_m / self.cell_m).ceil() as i64 + 1;
+        let mut best: Option<(f64, usize)> = None;
+        for k in 0..=max_k {
+            for iy in (cy - k)..=(cy + k) {
+                for ix in (cx - k)..=(cx + k) {
+                    if (iy - cy).abs() != k && (ix - cx).abs() != k {
+                        continue;
+                    }
+                    let Some(c) = self.index(ix, iy) else { continue };
+                    if !usable(c) {
+                        continue;
+                    }
+                    let q = self.centre(ix as usize, iy as usize);
+                    let d = (q[0] - p[0]).hypot(q[1] - p[1]);
+                    if d <= max_m && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+                        best = Some((d, c));
+                    }
+                }
+            }
+            if let Some((d, _)) = best
+                && d <= (k as f64) * self.cell_m
+            {
+                break;
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
     /// Calls `visit` with the index of every cell the segment `a`–`b` passes through, in order
     /// from `a`, until `visit` returns `true` (then returns `true`).
     pub(crate) fn walk(&self, a: [f64; 2], b: [f64; 2], mut visit: impl FnMut(usize) -> bool) -> bool {

@@ -105,35 +105,7 @@ impl WaterRouter {
     }
 
     fn nearest_free_cell(&self, p: [f64; 2], max_m: f64) -> Option<usize> {
-        let (cx, cy) = self.grid.cell_of(p);
-        let cx = cx.clamp(0, self.grid.nx as i64 - 1);
-        let cy = cy.clamp(0, self.grid.ny as i64 - 1);
-        let max_k = (max_m / self.grid.cell_m).ceil() as i64 + 1;
-        let mut best: Option<(f64, usize)> = None;
-        for k in 0..=max_k {
-            for iy in (cy - k)..=(cy + k) {
-                for ix in (cx - k)..=(cx + k) {
-                    if (iy - cy).abs() != k && (ix - cx).abs() != k {
-                        continue;
-                    }
-                    let Some(c) = self.grid.index(ix, iy) else { continue };
-                    if !self.free[c] {
-                        continue;
-                    }
-                    let q = self.grid.centre(ix as usize, iy as usize);
-                    let d = (q[0] - p[0]).hypot(q[1] - p[1]);
-                    if d <= max_m && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
-                        best = Some((d, c));
-                    }
-                }
-            }
-            if let Some((d, _)) = best
-                && d <= (k as f64) * self.grid.cell_m
-            {
-                break;
-            }
-        }
-        best.map(|(_, c)| c)
+        self.grid.nearest_where(p, max_m, |c| self.free[c])
     }
 
     /// A short list of waypoints from `from` to `to` (both included) whose every leg is on
