@@ -27,6 +27,7 @@ pub mod bus;
 pub mod coast;
 #[cfg(feature = "console")]
 pub mod console;
+pub mod demo;
 pub mod detection;
 pub mod geodesy;
 pub mod ingest;

@@ -22,9 +22,9 @@
 use std::collections::BTreeMap;
 
 use crate::pelco_d::{
-    Command, Deframer, Message, Motion, Pan, PanPosition, PanSpeed, Tilt, TiltPosition, TiltSpeed,
-    Zoom, ZoomPosition, encode,
+    Command, Message, Motion, Pan, PanPosition, PanSpeed, Tilt, TiltPosition, TiltSpeed, Zoom, ZoomPosition,
 };
+use crate::protocol::{AnyDeframer, Received};
 
 /// Why a head configuration was refused.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
@@ -77,13 +77,7 @@ impl Default for HeadConfig {
 
 impl HeadConfig {
     fn validate(&self) -> Result<(), HeadError> {
-        let invalid = |field, value, expected| {
-            Err(HeadError::InvalidConfig {
-                field,
-                value,
-                expected,
-            })
-        };
+        let invalid = |field, value, expected| Err(HeadError::InvalidConfig { field, value, expected });
         let rates = [
             ("pan_rate_dps", self.pan_rate_dps),
             ("turbo_pan_rate_dps", self.turbo_pan_rate_dps),
@@ -96,18 +90,10 @@ impl HeadConfig {
             }
         }
         if !(self.tilt_min_deg >= -90.0 && self.tilt_min_deg <= 90.0) {
-            return invalid(
-                "tilt_min_deg",
-                self.tilt_min_deg,
-                "an elevation in [-90, 90]",
-            );
+            return invalid("tilt_min_deg", self.tilt_min_deg, "an elevation in [-90, 90]");
         }
         if !(self.tilt_max_deg >= self.tilt_min_deg && self.tilt_max_deg <= 90.0) {
-            return invalid(
-                "tilt_max_deg",
-                self.tilt_max_deg,
-                "an elevation in [tilt_min_deg, 90]",
-            );
+            return invalid("tilt_max_deg", self.tilt_max_deg, "an elevation in [tilt_min_deg, 90]");
         }
         Ok(())
     }
@@ -155,7 +141,8 @@ pub struct Head {
     tilt: Drive,
     zoom: Drive,
     presets: BTreeMap<u8, HeadPose>,
-    deframer: Deframer,
+    deframer: AnyDeframer,
+    received: Vec<Received>,
     undecodable: u64,
 }
 
@@ -178,7 +165,8 @@ impl Head {
             tilt: Drive::Still,
             zoom: Drive::Still,
             presets: BTreeMap::new(),
-            deframer: Deframer::new(),
+            deframer: AnyDeframer::both(),
+            received: Vec::new(),
             undecodable: 0,
         })
     }
@@ -195,9 +183,7 @@ impl Head {
 
     /// Whether any axis is being driven (a manual move at speed 0 counts as driven).
     pub fn is_moving(&self) -> bool {
-        [self.pan, self.tilt, self.zoom]
-            .iter()
-            .any(|d| *d != Drive::Still)
+        [self.pan, self.tilt, self.zoom].iter().any(|d| *d != Drive::Still)
     }
 
     /// Frames received through [`Head::receive`] that were for this head but could not be
@@ -211,12 +197,7 @@ impl Head {
         if message.address != self.config.address {
             return None;
         }
-        let reply = |command| {
-            Some(Message {
-                address: self.config.address,
-                command,
-            })
-        };
+        let reply = |command| Some(Message { address: self.config.address, command });
         match message.command {
             Command::Move(motion) => self.apply_motion(motion),
             Command::SetPreset(n) => {
@@ -235,18 +216,13 @@ impl Head {
             }
             Command::SetPan(p) => self.pan = Drive::To(p.degrees()),
             Command::SetTilt(t) => {
-                self.tilt = Drive::To(
-                    t.degrees()
-                        .clamp(self.config.tilt_min_deg, self.config.tilt_max_deg),
-                );
+                self.tilt = Drive::To(t.degrees().clamp(self.config.tilt_min_deg, self.config.tilt_max_deg));
             }
             Command::SetZoom(z) => self.zoom = Drive::To(z.fraction()),
             Command::QueryPan => return reply(Command::PanReport(self.pan_report())),
             Command::QueryTilt => return reply(Command::TiltReport(self.tilt_report())),
             Command::QueryZoom => {
-                return reply(Command::ZoomReport(ZoomPosition::from_fraction(
-                    self.pose.zoom,
-                )));
+                return reply(Command::ZoomReport(ZoomPosition::from_fraction(self.pose.zoom)));
             }
             // Another head's answers on a shared bus.
             Command::PanReport(_) | Command::TiltReport(_) | Command::ZoomReport(_) => {}
@@ -254,27 +230,27 @@ impl Head {
         None
     }
 
-    /// Takes received bytes, applies every frame addressed to this head, and appends the
-    /// encoded replies to `replies`.
+    /// Takes received bytes (Pelco-D or Pelco-P: the head answers in the protocol it was asked
+    /// in), applies every frame addressed to this head, and appends the encoded replies to
+    /// `replies`.
     pub fn receive(&mut self, bytes: &[u8], replies: &mut Vec<u8>) {
-        let mut deframer = std::mem::take(&mut self.deframer);
-        for frame in deframer.feed(bytes) {
-            if frame.address != self.config.address {
+        let mut received = std::mem::take(&mut self.received);
+        received.clear();
+        self.deframer.feed(bytes, &mut received);
+        for (protocol, address, command) in received.drain(..) {
+            if address != self.config.address {
                 continue;
             }
-            match frame.command() {
+            match command {
                 Ok(command) => {
-                    if let Some(reply) = self.handle(&Message {
-                        address: frame.address,
-                        command,
-                    }) {
-                        replies.extend_from_slice(&encode(reply.address, reply.command));
+                    if let Some(reply) = self.handle(&Message { address, command }) {
+                        protocol.encode_into(reply.address, reply.command, replies);
                     }
                 }
                 Err(_) => self.undecodable += 1,
             }
         }
-        self.deframer = deframer;
+        self.received = received;
     }
 
     /// Advances the motors by `dt_s` seconds. A negative, zero or non-finite step does nothing.
@@ -298,8 +274,7 @@ impl Head {
                 }
             }
         }
-        let (tilt, tilt_drive) =
-            advance(self.pose.tilt_deg, self.tilt, c.tilt_rate_dps * dt_s, dt_s);
+        let (tilt, tilt_drive) = advance(self.pose.tilt_deg, self.tilt, c.tilt_rate_dps * dt_s, dt_s);
         self.pose.tilt_deg = tilt.clamp(c.tilt_min_deg, c.tilt_max_deg);
         self.tilt = tilt_drive;
         let (zoom, zoom_drive) = advance(self.pose.zoom, self.zoom, dt_s / c.zoom_travel_s, dt_s);
@@ -316,8 +291,7 @@ impl Head {
                 c.pan_rate_dps * f64::from(s.raw()) / f64::from(PanSpeed::MAX.raw())
             }
         };
-        let tilt_rate =
-            |s: TiltSpeed| c.tilt_rate_dps * f64::from(s.raw()) / f64::from(TiltSpeed::MAX.raw());
+        let tilt_rate = |s: TiltSpeed| c.tilt_rate_dps * f64::from(s.raw()) / f64::from(TiltSpeed::MAX.raw());
         let zoom_rate = 1.0 / c.zoom_travel_s;
         self.pan = match motion.pan {
             Some(Pan::Right(s)) => Drive::Rate(pan_rate(s)),
@@ -360,11 +334,7 @@ fn advance(pos: f64, drive: Drive, max_step: f64, dt_s: f64) -> (f64, Drive) {
         Drive::Rate(r) => (pos + r * dt_s, drive),
         Drive::To(target) => {
             let diff = target - pos;
-            if diff.abs() <= max_step {
-                (target, Drive::Still)
-            } else {
-                (pos + max_step.copysign(diff), drive)
-            }
+            if diff.abs() <= max_step { (target, Drive::Still) } else { (pos + max_step.copysign(diff), drive) }
         }
     }
 }
@@ -372,6 +342,7 @@ fn advance(pos: f64, drive: Drive, max_step: f64, dt_s: f64) -> (f64, Drive) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pelco_d::encode;
     use proptest::prelude::*;
 
     fn head() -> Head {
@@ -379,11 +350,7 @@ mod tests {
     }
 
     fn send(head: &mut Head, command: Command) -> Option<Command> {
-        head.handle(&Message {
-            address: 1,
-            command,
-        })
-        .map(|m| m.command)
+        head.handle(&Message { address: 1, command }).map(|m| m.command)
     }
 
     fn pan_to(deg: f64) -> Command {
@@ -404,55 +371,25 @@ mod tests {
         #[test]
         fn starts_level_at_pan_zero_fully_wide_and_still() {
             let h = head();
-            assert_eq!(
-                h.pose(),
-                HeadPose {
-                    pan_deg: 0.0,
-                    tilt_deg: 0.0,
-                    zoom: 0.0
-                }
-            );
+            assert_eq!(h.pose(), HeadPose { pan_deg: 0.0, tilt_deg: 0.0, zoom: 0.0 });
             assert!(!h.is_moving());
         }
 
         #[test]
         fn refuses_a_zero_pan_rate() {
-            let config = HeadConfig {
-                pan_rate_dps: 0.0,
-                ..HeadConfig::default()
-            };
-            assert!(matches!(
-                Head::try_new(config),
-                Err(HeadError::InvalidConfig {
-                    field: "pan_rate_dps",
-                    ..
-                })
-            ));
+            let config = HeadConfig { pan_rate_dps: 0.0, ..HeadConfig::default() };
+            assert!(matches!(Head::try_new(config), Err(HeadError::InvalidConfig { field: "pan_rate_dps", .. })));
         }
 
         #[test]
         fn refuses_tilt_limits_out_of_order() {
-            let config = HeadConfig {
-                tilt_min_deg: 10.0,
-                tilt_max_deg: 0.0,
-                ..HeadConfig::default()
-            };
-            assert!(matches!(
-                Head::try_new(config),
-                Err(HeadError::InvalidConfig {
-                    field: "tilt_max_deg",
-                    ..
-                })
-            ));
+            let config = HeadConfig { tilt_min_deg: 10.0, tilt_max_deg: 0.0, ..HeadConfig::default() };
+            assert!(matches!(Head::try_new(config), Err(HeadError::InvalidConfig { field: "tilt_max_deg", .. })));
         }
 
         #[test]
         fn starts_inside_tilt_limits_that_exclude_level() {
-            let config = HeadConfig {
-                tilt_min_deg: -90.0,
-                tilt_max_deg: -5.0,
-                ..HeadConfig::default()
-            };
+            let config = HeadConfig { tilt_min_deg: -90.0, tilt_max_deg: -5.0, ..HeadConfig::default() };
             assert_eq!(Head::try_new(config).unwrap().pose().tilt_deg, -5.0);
         }
     }
@@ -617,30 +554,15 @@ mod tests {
             send(&mut h, tilt_to(-10.0));
             send(&mut h, Command::SetZoom(ZoomPosition::TELE));
             h.step(10.0);
-            assert_eq!(
-                send(&mut h, Command::QueryPan),
-                Some(Command::PanReport(PanPosition::new(4_550).unwrap()))
-            );
-            assert_eq!(
-                send(&mut h, Command::QueryTilt),
-                Some(Command::TiltReport(TiltPosition::new(-1_000).unwrap()))
-            );
-            assert_eq!(
-                send(&mut h, Command::QueryZoom),
-                Some(Command::ZoomReport(ZoomPosition::TELE))
-            );
+            assert_eq!(send(&mut h, Command::QueryPan), Some(Command::PanReport(PanPosition::new(4_550).unwrap())));
+            assert_eq!(send(&mut h, Command::QueryTilt), Some(Command::TiltReport(TiltPosition::new(-1_000).unwrap())));
+            assert_eq!(send(&mut h, Command::QueryZoom), Some(Command::ZoomReport(ZoomPosition::TELE)));
         }
 
         #[test]
         fn are_ignored_when_addressed_to_another_head() {
             let mut h = head();
-            assert_eq!(
-                h.handle(&Message {
-                    address: 2,
-                    command: Command::QueryPan
-                }),
-                None
-            );
+            assert_eq!(h.handle(&Message { address: 2, command: Command::QueryPan }), None);
         }
 
         #[test]
@@ -666,21 +588,23 @@ mod tests {
         #[test]
         fn counts_unsupported_frames_for_this_head_only() {
             let mut h = head();
-            let camera_on = crate::pelco_d::Frame {
-                address: 1,
-                cmd1: 0x88,
-                cmd2: 0,
-                data1: 0,
-                data2: 0,
-            };
-            let other = crate::pelco_d::Frame {
-                address: 2,
-                ..camera_on
-            };
+            let camera_on = crate::pelco_d::Frame { address: 1, cmd1: 0x88, cmd2: 0, data1: 0, data2: 0 };
+            let other = crate::pelco_d::Frame { address: 2, ..camera_on };
             let mut bytes = camera_on.to_bytes().to_vec();
             bytes.extend_from_slice(&other.to_bytes());
             h.receive(&bytes, &mut Vec::new());
             assert_eq!(h.undecodable_frames(), 1);
+        }
+
+        #[test]
+        fn answers_pelco_p_in_pelco_p_and_obeys_its_set_pan() {
+            use crate::pelco_p;
+            let mut h = head();
+            let mut replies = Vec::new();
+            h.receive(&pelco_p::encode(1, Command::SetPan(PanPosition::new(9_000).unwrap())), &mut replies);
+            h.step(10.0);
+            h.receive(&pelco_p::encode(1, Command::QueryPan), &mut replies);
+            assert_eq!(replies, pelco_p::encode(1, Command::PanReport(PanPosition::new(9_000).unwrap())));
         }
 
         #[test]

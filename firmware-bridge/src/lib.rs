@@ -7,7 +7,9 @@
 //! # Layout
 //! - [`pelco_d`]: the Pelco-D codec, pure functions over bytes: typed [`pelco_d::Command`]s to
 //!   and from 7-byte frames, and a streaming [`pelco_d::Deframer`] for received bytes.
-//! - [`head`]: a simulated PTZ head driven by Pelco-D messages and a caller-stepped clock, for
+//! - [`pelco_p`]: the Pelco-P codec (8-byte frames, XOR checksum, the same command set), and
+//!   [`protocol`]: the choice between the two and a deframer for either or both.
+//! - [`head`]: a simulated PTZ head driven by Pelco-D or Pelco-P messages and a caller-stepped clock, for
 //!   the simulator and for tests that need a head without hardware.
 //! - [`cue`]: slew-to-cue, pure arithmetic: pan/tilt/zoom that centre a moving target with lead
 //!   for the head's slew time, the Pelco-D commands for it, and [`cue::OnTarget`] from reports.
@@ -23,5 +25,7 @@
 pub mod cue;
 pub mod head;
 pub mod pelco_d;
+pub mod pelco_p;
+pub mod protocol;
 pub mod sim_server;
 pub mod transport;

@@ -1,9 +1,9 @@
-//! Thin async transports for Pelco-D heads: TCP (a serial server or a simulated head) and
+//! Thin async transports for Pelco-D and Pelco-P heads: TCP (a serial server or a simulated head) and
 //! serial (RS-485 adapters).
 //!
-//! [`PtzLink`] writes what [`encode`] returns and feeds what it reads into a [`Deframer`]; every
-//! protocol rule stays in [`crate::pelco_d`]. Pelco-D heads speak only when asked, so position
-//! tracking is polling: [`PtzLink::query_pose`] sends the three position queries and waits for
+//! [`PtzLink`] writes what the chosen [`Protocol`] encodes and feeds what it reads into an
+//! [`AnyDeframer`]; every protocol rule stays in [`crate::pelco_d`] and [`crate::pelco_p`].
+//! Pelco heads speak only when asked, so position tracking is polling: [`PtzLink::query_pose`] sends the three position queries and waits for
 //! the three reports.
 
 use std::collections::VecDeque;
@@ -13,7 +13,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, ToSocketAddrs};
 
 use crate::head::HeadPose;
-use crate::pelco_d::{Command, Deframer, Message, encode};
+use crate::pelco_d::{Command, Message};
+use crate::protocol::{AnyDeframer, Protocol, Received};
 
 /// Why a transport operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -26,12 +27,14 @@ pub enum TransportError {
     Closed,
 }
 
-/// A Pelco-D conversation with one head over any byte stream.
+/// A Pelco-D (or Pelco-P) conversation with one head over any byte stream.
 #[derive(Debug)]
 pub struct PtzLink<S> {
     stream: S,
     address: u8,
-    deframer: Deframer,
+    protocol: Protocol,
+    deframer: AnyDeframer,
+    frames: Vec<Received>,
     received: VecDeque<Message>,
     undecodable: u64,
 }
@@ -45,6 +48,34 @@ pub async fn connect_tcp(addr: impl ToSocketAddrs, address: u8) -> Result<PtzLin
     // Frames are 7 bytes; Nagle would hold a command back waiting for the previous ACK.
     stream.set_nodelay(true)?;
     Ok(PtzLink::new(stream, address))
+}
+
+/// Connects to a head speaking `protocol` over TCP.
+///
+/// # Errors
+/// [`TransportError::Io`] if the connection fails.
+pub async fn connect_tcp_with(
+    addr: impl ToSocketAddrs,
+    address: u8,
+    protocol: Protocol,
+) -> Result<PtzLink<TcpStream>, TransportError> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    Ok(PtzLink::with_protocol(stream, address, protocol))
+}
+
+/// Opens a head speaking `protocol` on a serial port (8N1).
+///
+/// # Errors
+/// [`TransportError::Io`] if the port cannot be opened.
+pub fn open_serial_with(
+    path: &str,
+    baud: u32,
+    address: u8,
+    protocol: Protocol,
+) -> Result<PtzLink<tokio_serial::SerialStream>, TransportError> {
+    let link = open_serial(path, baud, address)?;
+    Ok(PtzLink::with_protocol(link.stream, address, protocol))
 }
 
 /// Opens a head on a serial port (8N1, as Pelco-D specifies; 2400, 4800 or 9600 baud).
@@ -65,7 +96,25 @@ pub fn open_serial(path: &str, baud: u32, address: u8) -> Result<PtzLink<tokio_s
 impl<S: AsyncRead + AsyncWrite + Unpin> PtzLink<S> {
     /// Talks to the head at Pelco-D `address` over `stream`.
     pub fn new(stream: S, address: u8) -> PtzLink<S> {
-        PtzLink { stream, address, deframer: Deframer::new(), received: VecDeque::new(), undecodable: 0 }
+        PtzLink::with_protocol(stream, address, Protocol::PelcoD)
+    }
+
+    /// Talks to the head at `address` over `stream` in `protocol`.
+    pub fn with_protocol(stream: S, address: u8, protocol: Protocol) -> PtzLink<S> {
+        PtzLink {
+            stream,
+            address,
+            protocol,
+            deframer: AnyDeframer::new(protocol),
+            frames: Vec::new(),
+            received: VecDeque::new(),
+            undecodable: 0,
+        }
+    }
+
+    /// The protocol spoken.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
     }
 
     /// The head's Pelco-D address.
@@ -83,7 +132,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PtzLink<S> {
     /// # Errors
     /// [`TransportError::Io`] if the write fails.
     pub async fn send(&mut self, commands: &[Command]) -> Result<(), TransportError> {
-        let bytes: Vec<u8> = commands.iter().flat_map(|c| encode(self.address, *c)).collect();
+        let mut bytes = Vec::with_capacity(8 * commands.len());
+        for c in commands {
+            self.protocol.encode_into(self.address, *c, &mut bytes);
+        }
         self.stream.write_all(&bytes).await?;
         self.stream.flush().await?;
         Ok(())
@@ -105,12 +157,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PtzLink<S> {
             if n == 0 {
                 return Err(TransportError::Closed);
             }
-            for frame in self.deframer.feed(&buf[..n]) {
-                if frame.address != self.address {
+            self.frames.clear();
+            self.deframer.feed(&buf[..n], &mut self.frames);
+            for (_, address, command) in self.frames.drain(..) {
+                if address != self.address {
                     continue;
                 }
-                match frame.command() {
-                    Ok(command) => self.received.push_back(Message { address: frame.address, command }),
+                match command {
+                    Ok(command) => self.received.push_back(Message { address, command }),
                     Err(_) => self.undecodable += 1,
                 }
             }

@@ -43,6 +43,18 @@ use crate::coast::Coast;
 use crate::geodesy::{LatLon, distance_m};
 use crate::track::Track;
 
+/// Whether a track's position and velocity are known well enough for rules to judge it: the
+/// major axes of the position and velocity blocks of its covariance within `pos_sigma_m` and
+/// `vel_sigma_mps` (a covariance of zeros, as a source that does not fill it sends, passes; a
+/// non-finite one does not).
+pub fn well_resolved(t: &Track, pos_sigma_m: f64, vel_sigma_mps: f64) -> bool {
+    let c = &t.cov_en;
+    let major = |a: f64, b: f64, d: f64| 0.5 * (a + d) + (0.25 * (a - d).powi(2) + b * b).sqrt();
+    let p = major(c[0][0], 0.5 * (c[0][1] + c[1][0]), c[1][1]);
+    let v = major(c[2][2], 0.5 * (c[2][3] + c[3][2]), c[3][3]);
+    p <= pos_sigma_m * pos_sigma_m && v <= vel_sigma_mps * vel_sigma_mps
+}
+
 /// Enforcement or search and rescue: who acts on the alert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -74,6 +86,13 @@ pub struct EngineConfig {
     pub dismiss_suppress_s: f64,
     /// Forget a track not updated for this long, seconds.
     pub forget_s: f64,
+    /// Rules see only tracks whose 1-σ position error (major axis) is at most this, metres: an
+    /// IR track from one camera is a wedge kilometres long, and where in it the boat is decides
+    /// every zone rule; two cameras' bearings pin it down.
+    pub max_position_sigma_m: f64,
+    /// … and whose 1-σ velocity error (major axis) is at most this, m/s: speed rules on a
+    /// velocity the tracker has not yet resolved raise ghosts.
+    pub max_velocity_sigma_mps: f64,
 }
 
 impl Default for EngineConfig {
@@ -86,6 +105,8 @@ impl Default for EngineConfig {
             flicker_s: 180.0,
             dismiss_suppress_s: 3_600.0,
             forget_s: 900.0,
+            max_position_sigma_m: 150.0,
+            max_velocity_sigma_mps: 2.0,
         }
     }
 }
@@ -170,15 +191,23 @@ impl Engine {
                 Err(e) => tracing::warn!(error = %e, "zone files changed but are invalid; keeping the current zones"),
             }
         }
-        for t in tracks {
+        let (ps, vs) = (self.cfg.max_position_sigma_m, self.cfg.max_velocity_sigma_mps);
+        let usable: Vec<&Track> = tracks.iter().filter(|t| well_resolved(t, ps, vs)).collect();
+        for t in &usable {
             self.observe(t);
         }
-        self.pair(time_s, tracks);
-        for t in tracks {
+        self.pair(time_s, &usable);
+        for t in usable {
             let Some(memo) = self.memos.get(&t.id.0) else { continue };
             let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais };
             self.fired.clear();
             self.rules.check_all(t, &scene, &mut self.fired);
+            // A drifting craft is one SAR case, not also a loitering one.
+            let sar = self.fired.iter().any(|(k, _)| *k == AlertKind::Distress)
+                || self.episodes.get(&(t.id.0.clone(), AlertKind::Distress)).is_some_and(|e| e.open);
+            if sar {
+                self.fired.retain(|(k, _)| *k != AlertKind::Loitering);
+            }
             if self.fired.is_empty() {
                 continue;
             }
@@ -357,10 +386,10 @@ impl Engine {
     }
 
     /// Pair slow tracks within the rendezvous distance (spatial hash on cells of that size).
-    fn pair(&mut self, time_s: f64, tracks: &[Track]) {
+    fn pair(&mut self, time_s: f64, tracks: &[&Track]) {
         let (max_d, max_kn) = (self.rules.rendezvous.max_distance_m, self.rules.rendezvous.max_speed_kn);
         let cell_deg = max_d / 111_000.0;
-        let slow: Vec<&Track> = tracks.iter().filter(|t| t.sog_kn < max_kn).collect();
+        let slow: Vec<&Track> = tracks.iter().copied().filter(|t| t.sog_kn < max_kn).collect();
         let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
         let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
         for (i, t) in slow.iter().enumerate() {
@@ -431,6 +460,37 @@ mod tests {
             e.update(ts, &[t], &AisLog::default(), &mut out);
         }
         out
+    }
+
+    mod well_resolved {
+        use super::*;
+
+        #[test]
+        fn a_wedge_kilometres_long_or_an_unknown_velocity_is_not() {
+            let mut t = track(0.0, OPEN.0, OPEN.1, 30.0, 0.0);
+            assert!(well_resolved(&t, 250.0, 3.0), "a zero covariance passes");
+            t.cov_en[0][0] = 1500.0f64.powi(2);
+            assert!(!well_resolved(&t, 250.0, 3.0));
+            t.cov_en[0][0] = 100.0f64.powi(2);
+            t.cov_en[3][3] = 5.0f64.powi(2);
+            assert!(!well_resolved(&t, 250.0, 3.0));
+            t.cov_en[3][3] = 1.0;
+            assert!(well_resolved(&t, 250.0, 3.0));
+            t.cov_en[1][1] = f64::NAN;
+            assert!(!well_resolved(&t, 250.0, 3.0));
+        }
+
+        #[test]
+        fn the_engine_ignores_a_track_it_cannot_place() {
+            let mut e = engine();
+            let mut out = Vec::new();
+            for k in 0..30 {
+                let mut t = track(k as f64, OPEN.0 + 0.0001 * k as f64, OPEN.1, 40.0, 0.0);
+                t.cov_en[0][0] = 2000.0f64.powi(2);
+                e.update(k as f64, &[t], &AisLog::default(), &mut out);
+            }
+            assert!(out.is_empty(), "{out:?}");
+        }
     }
 
     mod update {

@@ -75,7 +75,10 @@ fn course(field: &'static str, v: f64) -> Result<(), Reject> {
 }
 
 /// One track in a batch: the console's map needs position, motion and identity, not the filter state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// `Default` exists so producers and tests can write `..Default::default()` and stay compiling as
+/// optional fields are added.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrackReport {
     /// Site-scoped, stable track id.
     pub track_id: String,
@@ -98,6 +101,15 @@ pub struct TrackReport {
     /// `tentative`, `confirmed` or `coasting`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Sensor kinds that have updated the track (`ais`, `radar`, `ir`): the console's symbol.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// `small_craft`, `vessel` or `unknown`: the console's symbol size and class filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// Horizontal position covariance `[n_n, n_e, e_e]`, m²: the console's 2σ error ellipse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cov_ne_m2: Option<[f64; 3]>,
 }
 
 /// `node/{site}/tracks`: the node's current tracks, at most once a second per track (QoS 0).
@@ -135,6 +147,11 @@ impl BusMessage for TracksMsg {
             course("tracks.cog_deg", t.cog_deg)?;
             if let Some(s) = t.sigma_m {
                 non_negative("tracks.sigma_m", s)?;
+            }
+            if let Some([nn, ne, ee]) = t.cov_ne_m2 {
+                non_negative("tracks.cov_ne_m2", nn)?;
+                finite("tracks.cov_ne_m2", ne)?;
+                non_negative("tracks.cov_ne_m2", ee)?;
             }
         }
         Ok(())
@@ -520,6 +537,16 @@ pub struct DroneTaskMsg {
     /// Exported mission files (QGC .plan, KML, …) by name, fetched out of band.
     #[serde(default)]
     pub files: Vec<String>,
+    /// The alert the mission answers, when the console tasked it from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert_id: Option<String>,
+    /// The track the mission looks at (`site/id` as the console shows it), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_id: Option<String>,
+    /// The whole mission as QGroundControl `.plan` JSON text, so the team's ground station can
+    /// load it straight from the message without fetching files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
 }
 
 impl BusMessage for DroneTaskMsg {
@@ -777,9 +804,7 @@ mod tests {
                     lon: 0.0,
                     sog_kn: 1.0,
                     cog_deg: 360.0,
-                    sigma_m: None,
-                    mmsi: None,
-                    status: None,
+                    ..Default::default()
                 }],
             );
             assert_eq!(

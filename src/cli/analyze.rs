@@ -33,6 +33,13 @@ pub struct Args {
     /// ids that node raises for the same input.
     #[arg(long, default_value = "")]
     site: String,
+    /// Rules judge only tracks whose 1-σ position error is at most this, metres (default: the
+    /// edge node's).
+    #[arg(long, value_name = "M")]
+    max_position_sigma_m: Option<f64>,
+    /// … and whose 1-σ velocity error is at most this, m/s (default: the edge node's).
+    #[arg(long, value_name = "MPS")]
+    max_velocity_sigma_mps: Option<f64>,
 }
 
 /// Run the subcommand.
@@ -54,7 +61,14 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let out = File::create(&args.output).with_context(|| format!("writing {}", args.output.display()))?;
-    let engine = Engine::new(EngineConfig { site: args.site.clone(), ..Default::default() }, zones, Coast::macau());
+    let mut ecfg = EngineConfig { site: args.site.clone(), ..Default::default() };
+    if let Some(v) = args.max_position_sigma_m {
+        ecfg.max_position_sigma_m = v;
+    }
+    if let Some(v) = args.max_velocity_sigma_mps {
+        ecfg.max_velocity_sigma_mps = v;
+    }
+    let engine = Engine::new(ecfg, zones, Coast::macau());
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("analyzing");
     let stats = run_analyze(

@@ -48,6 +48,21 @@ enum Bench {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         repeat: u32,
     },
+    /// IR detection speed on a 640×512 16-bit FFV1 sim clip (rough night: clutter, whitecaps,
+    /// lights): decode-only frames/s, detector-only ms/frame, and the whole `seawarden detect`
+    /// command's frames/s. With `--live`: capture-to-detection latency p50/p99 on a paced live
+    /// source (`videotestsrc` at 25 frames/s).
+    Detect {
+        /// `model`, `classical` or `cascade`.
+        #[arg(long, default_value = "model")]
+        detector: String,
+        /// Frames in the clip (or live frames to measure).
+        #[arg(long, default_value_t = 300)]
+        frames: u32,
+        /// Measure live capture-to-detection latency instead of file throughput.
+        #[arg(long)]
+        live: bool,
+    },
     /// Tracker per-scan update time against the number of targets (10 % clutter on top), one
     /// radar every 2.5 s over 30 × 30 km; the issue's headline is 2,000 targets + 200 clutter.
     Track {
@@ -91,6 +106,17 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             let result = bench_decode(&big.0, *gpsdecode);
             let _ = std::fs::remove_file(&big.0);
             result
+        }
+        Bench::Detect { detector, frames, live } => {
+            #[cfg(feature = "thermal")]
+            {
+                if *live { detect_bench::live(detector, *frames) } else { detect_bench::file(detector, *frames) }
+            }
+            #[cfg(not(feature = "thermal"))]
+            {
+                let _ = (detector, frames, live);
+                anyhow::bail!("this seawarden was built without the `thermal` feature (GStreamer)")
+            }
         }
         Bench::Track { targets } => {
             let mut out = std::io::stdout().lock();
@@ -145,4 +171,147 @@ fn bench_decode(input: &PathBuf, gpsdecode: bool) -> anyhow::Result<ExitCode> {
         writeln!(out, "ratio: {:.2}x", ours_rate / gpsd_rate)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `seawarden bench detect`.
+#[cfg(feature = "thermal")]
+mod detect_bench {
+    use std::process::{Command, ExitCode, Stdio};
+    use std::time::Instant;
+
+    use anyhow::Context as _;
+    use seawarden::ingest::thermal::{
+        Capture, CaptureOptions, Detector as _, DetectorChoice, Frame16, HorizonSource, calibrated_detector,
+    };
+    use seawarden::sim::thermal::{evaluation_clips, write_clip};
+
+    fn choice(detector: &str) -> anyhow::Result<DetectorChoice> {
+        Ok(DetectorChoice { kind: detector.parse().map_err(anyhow::Error::msg)?, ..DetectorChoice::default() })
+    }
+
+    fn percentile(sorted: &[f64], p: f64) -> f64 {
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        sorted[((p * (sorted.len() - 1) as f64).round() as usize).min(sorted.len() - 1)]
+    }
+
+    /// Throughput over a freshly written sim clip.
+    pub(super) fn file(detector: &str, frames: u32) -> anyhow::Result<ExitCode> {
+        let choice = choice(detector)?;
+        let dir = super::tempfile_in_temp_dir_path("detect");
+        std::fs::create_dir_all(&dir)?;
+        let spec = evaluation_clips(frames.max(1)).swap_remove(1); // rough night
+        let t0 = Instant::now();
+        let clip = write_clip(&spec, &dir).context("writing the sim clip")?;
+        let size = std::fs::metadata(&clip.video).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "clip: {} ({} frames 640x512 GRAY16 FFV1, {:.1} MB, written in {:.1} s)",
+            clip.video.display(),
+            clip.frames,
+            size as f64 / 1e6,
+            t0.elapsed().as_secs_f64()
+        );
+        let uri = clip.video.to_string_lossy().into_owned();
+
+        // Decode only, and keep up to 100 frames for the detector-only figure.
+        let mut cap = Capture::open(&uri, CaptureOptions::default())?;
+        let (mut n, mut kept) = (0u64, Vec::new());
+        let t0 = Instant::now();
+        while let Some(f) = cap.next_frame()? {
+            n += 1;
+            if kept.len() < 100
+                && let Some(v) = f.view()
+            {
+                let mut fr = Frame16::filled(v.width(), v.height(), 0);
+                for y in 0..v.height() {
+                    v.row_u16(y, &mut fr.data[y * v.width()..(y + 1) * v.width()]);
+                }
+                kept.push(fr);
+            }
+        }
+        let decode_s = t0.elapsed().as_secs_f64();
+        println!("decode only: {n} frames in {decode_s:.2} s = {:.1} frames/s", n as f64 / decode_s);
+
+        // Detector only, on decoded frames in memory (one warm-up frame).
+        let cal = calibration::SiteCalibration::from_path(&clip.calibration)?;
+        let (mut det, _) = calibrated_detector(&cal, "ir", &choice)?;
+        let mut blobs = Vec::new();
+        if let Some(f) = kept.first() {
+            det.detect(&f.view(), &mut blobs);
+        }
+        let mut ms = Vec::with_capacity(kept.len());
+        for f in &kept {
+            blobs.clear();
+            let t = Instant::now();
+            det.detect(&f.view(), &mut blobs);
+            ms.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "detector only ({}): mean {mean:.2} ms/frame, p50 {:.2}, p99 {:.2} over {} frames = {:.1} frames/s",
+            det.kind(),
+            percentile(&ms, 0.5),
+            percentile(&ms, 0.99),
+            ms.len(),
+            1e3 / mean
+        );
+
+        // The whole command, as a user runs it (process start and model load included).
+        let exe = std::env::current_exe()?;
+        let t0 = Instant::now();
+        let out = Command::new(&exe)
+            .args(["detect", "--input", &uri, "--detector", detector, "--output", "/dev/null"])
+            .stderr(Stdio::piped())
+            .output()
+            .context("running seawarden detect")?;
+        let whole_s = t0.elapsed().as_secs_f64();
+        anyhow::ensure!(out.status.success(), "seawarden detect failed: {}", String::from_utf8_lossy(&out.stderr));
+        println!(
+            "whole command (seawarden detect --detector {detector}): {n} frames in {whole_s:.2} s = {:.1} frames/s",
+            n as f64 / whole_s
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(ExitCode::SUCCESS)
+    }
+
+    /// Capture-to-detection latency on a live, paced source.
+    pub(super) fn live(detector: &str, frames: u32) -> anyhow::Result<ExitCode> {
+        let choice = choice(detector)?;
+        let mut det = choice.build(HorizonSource::FromImage)?;
+        let uri = "videotestsrc://?live=true&pattern=ball&width=640&height=512&framerate=25&format=GRAY16_LE";
+        let mut cap = Capture::open(uri, CaptureOptions::default())?;
+        let mut lat_ms = Vec::new();
+        let mut blobs = Vec::new();
+        let mut n = 0u32;
+        let t0 = Instant::now();
+        while let Some(f) = cap.next_frame()? {
+            let Some(v) = f.view() else { continue };
+            blobs.clear();
+            det.detect(&v, &mut blobs);
+            n += 1;
+            // Skip the first frames: pipeline start-up, model warm-up.
+            if n > 5
+                && let Some(now) = cap.running_time_s()
+            {
+                lat_ms.push((now - f.time_s()) * 1e3);
+            }
+            if n >= frames.max(10) {
+                break;
+            }
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        let dropped = cap.stats().dropped;
+        lat_ms.sort_by(f64::total_cmp);
+        println!(
+            "live ({}, videotestsrc 640x512 GRAY16 @ 25 fps): {n} frames in {secs:.1} s, {dropped} dropped (latest wins); \
+             capture-to-detection latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            det.kind(),
+            percentile(&lat_ms, 0.5),
+            percentile(&lat_ms, 0.99),
+            lat_ms.last().copied().unwrap_or(f64::NAN)
+        );
+        Ok(ExitCode::SUCCESS)
+    }
 }

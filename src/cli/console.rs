@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use seawarden::audit::AuditLog;
 use seawarden::bus::record::RecorderConfig;
-use seawarden::bus::replay::{Replayer, SystemClock};
+use seawarden::console::playback::Playback;
 
 use seawarden::console::ConsoleApp;
 use seawarden::console::feed::{Feed, LiveFeed};
@@ -13,8 +13,10 @@ use seawarden::console::feed::{Feed, LiveFeed};
 /// The command console: every site's tracks on one map, the alert queue, node health.
 ///
 /// Live: `--broker mqtt://host:1883` (every message is recorded under `--record`). Replay:
-/// `--replay DIR [--from MS --to MS] --speed 10`, marked REPLAY, actions disabled. With `--audit`
-/// the operator logs in and every action is written to the hash-chained audit log.
+/// `--replay DIR [--from MS --to MS] --speed 10`, marked REPLAY, actions disabled; the bar under
+/// the map pauses, changes speed (×1–×60) and seeks. With `--audit` the operator logs in and every
+/// action is written to the hash-chained audit log. Assigning an alert to a drone team sends it a
+/// mission; "Export mission…" writes its files under `--missions`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Broker URL: mqtt://host:port or mqtts://host:port.
@@ -38,6 +40,9 @@ pub struct Args {
     /// Replay speed, 1 to 60.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Folder the "Export mission…" button writes drone missions to (.plan, .waypoints, .kml, .cot).
+    #[arg(long, default_value = "missions", value_name = "DIR")]
+    missions: PathBuf,
     /// Audit log (SQLite); the console asks for a login and records every action.
     #[arg(long)]
     audit: Option<PathBuf>,
@@ -94,12 +99,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let replay = match &args.replay {
-        Some(dir) => Some(
-            Replayer::open(dir, args.from, args.to, args.speed, SystemClock::default())
-                .with_context(|| format!("opening recording {}", dir.display()))?,
-        ),
+        Some(dir) => {
+            let pb = Playback::dir(dir, args.from, args.to)
+                .with_context(|| format!("opening recording {}", dir.display()))?;
+            let (_, handle) =
+                pb.start(args.from, args.speed, false).with_context(|| format!("replaying {}", dir.display()))?;
+            Some((pb, handle))
+        }
         None => None,
     };
+    let missions = args.missions.display().to_string();
     let bus_opts = match &args.broker {
         Some(b) => Some(args.login.bus_options(b.parse()?, &args.client_id)?),
         None => None,
@@ -110,8 +119,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         "seawarden-console",
         options,
         Box::new(move |cc| {
-            let feed = if let Some(r) = replay {
-                Feed::Replay(r.spawn(4096))
+            let mut playback = None;
+            let feed = if let Some((pb, handle)) = replay {
+                playback = Some(pb);
+                Feed::Replay(handle)
             } else if let Some(opts) = bus_opts {
                 let ctx = cc.egui_ctx.clone();
                 Feed::Live(LiveFeed::start(opts, record, move || ctx.request_repaint())?)
@@ -119,6 +130,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 Feed::None
             };
             let mut app = ConsoleApp::new(basemap, zones, units, feed);
+            app.playback = playback;
+            app.missions.export_dir = missions;
             if let Some(n) = synthetic {
                 app.source_tag = Some("SYNTHETIC".into());
                 for m in seawarden::console::synth::picture(n, 10, 12, 7) {

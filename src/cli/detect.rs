@@ -21,7 +21,18 @@ pub struct Args {
     /// Output JSONL file (`-` for stdout).
     #[arg(long)]
     output: PathBuf,
-    /// Detection threshold, local clutter standard deviations (higher: fewer false alarms).
+    /// Detector: `model` (the shipped ONNX model on every frame: the measured best, see
+    /// assets/models/MODEL.md), `classical` (hot-spot CFAR, no model, fastest) or `cascade`
+    /// (classical proposes, the model verifies).
+    #[arg(long, default_value = "model", value_parser = parse_kind)]
+    detector: DetectorKindArg,
+    /// ONNX model for `model` and `cascade` (default: the shipped assets/models/seawarden-ir-boat.onnx).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// The model's confidence threshold, [0, 1] (default: the model's measured best, 0.5).
+    #[arg(long)]
+    confidence: Option<f32>,
+    /// Classical detection threshold, local clutter standard deviations (higher: fewer false alarms).
     #[arg(long, default_value_t = 5.0)]
     threshold_sigma: f32,
     /// Stop after this many frames (for live sources).
@@ -29,13 +40,26 @@ pub struct Args {
     max_frames: Option<u64>,
 }
 
+/// The detector's name as given (checked against the known names; resolved when thermal is built).
+#[derive(Debug, Clone)]
+pub struct DetectorKindArg(String);
+
+fn parse_kind(s: &str) -> Result<DetectorKindArg, String> {
+    match s {
+        "model" | "classical" | "cascade" | "onnx" | "hotspot" | "verified" => Ok(DetectorKindArg(s.to_owned())),
+        _ => Err(format!("unknown detector {s:?}: expected model, classical or cascade")),
+    }
+}
+
 /// Run the subcommand.
 #[cfg(not(feature = "thermal"))]
-pub fn run(_args: &Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let _ = &args.detector.0;
     anyhow::bail!("this seawarden was built without the `thermal` feature (GStreamer); rebuild with it")
 }
 
 /// One output line.
+#[cfg(feature = "thermal")]
 #[derive(Debug, serde::Serialize)]
 struct Line<'a> {
     frame: u64,
@@ -64,24 +88,24 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
 
     use anyhow::Context as _;
     use calibration::{CameraModel as _, SiteCalibration};
-    use seawarden::ingest::thermal::{Capture, CaptureOptions, Detector, HorizonSource, HotSpot, HotSpotConfig};
+    use seawarden::ingest::thermal::{Capture, CaptureOptions, Detector, DetectorChoice, HorizonSource};
 
+    let choice = DetectorChoice {
+        kind: args.detector.0.parse().map_err(anyhow::Error::msg)?,
+        model: args.model.clone().unwrap_or_else(seawarden::ingest::thermal::pipeline::shipped_model),
+        threshold_sigma: args.threshold_sigma,
+        confidence: args.confidence,
+    };
     let (mut detector, geolocator) = match &args.calibration {
         Some(path) => {
             let cal = SiteCalibration::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-            let (d, g) = seawarden::ingest::thermal::calibrated_pipeline(&cal, "ir", args.threshold_sigma)
+            let (d, g) = seawarden::ingest::thermal::calibrated_detector(&cal, "ir", &choice)
                 .with_context(|| format!("calibration {}", path.display()))?;
             (d, Some(g))
         }
-        None => (
-            HotSpot::new(HotSpotConfig {
-                horizon: HorizonSource::FromImage,
-                threshold_sigma: args.threshold_sigma,
-                ..Default::default()
-            }),
-            None,
-        ),
+        None => (choice.build(HorizonSource::FromImage).with_context(|| format!("detector `{}`", choice.kind))?, None),
     };
+    tracing::info!(detector = %detector.kind(), "detector ready");
     let mut capture =
         Capture::open(&args.input, CaptureOptions::default()).with_context(|| format!("opening {}", args.input))?;
     let out: Box<dyn std::io::Write> = if args.output.as_os_str() == "-" {

@@ -14,6 +14,7 @@ pub mod certs;
 #[cfg(feature = "console")]
 pub mod console;
 pub mod decode;
+pub mod demo;
 pub mod detect;
 pub mod edge;
 pub mod eval;
@@ -43,6 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Decode(decode::Args),
+    Demo(demo::Args),
     Detect(detect::Args),
     Ingest(ingest::Args),
     Sim(sim::Args),
@@ -67,6 +69,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Demo(args) => demo::run(&args),
         Command::Detect(args) => detect::run(&args),
         Command::Ingest(args) => ingest::run(&args),
         Command::Sim(args) => sim::run(&args),

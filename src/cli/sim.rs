@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 /// `90s`, `10m`, `1.5h`, `600` → seconds.
-fn parse_duration_s(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_duration_s(s: &str) -> Result<f64, String> {
     let s = s.trim();
     let (num, unit) = match s.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
         Some((i, _)) => (&s[..i], &s[i..]),

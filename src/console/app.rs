@@ -23,6 +23,11 @@ use crate::bus::{Publish, topic};
 use crate::geodesy::{LatLon, MPS_PER_KNOT, distance_m};
 use crate::tasking::units::{UnitKind, Units};
 
+mod drone;
+mod replay_bar;
+
+pub use drone::{MissionDesk, PlannedMission};
+
 /// Messages taken from the feed per frame at most (the rest wait for the next frame).
 pub const MAX_PER_FRAME: usize = 5_000;
 
@@ -74,12 +79,22 @@ pub struct ConsoleApp {
     pub show_finished: bool,
     /// Last error or notice for the operator.
     pub notice: Option<String>,
+    /// Drone missions: the last planned, a refusal to show, the export folder.
+    pub missions: MissionDesk,
+    /// The recording being replayed (seek rebuilds from it); `None` when live.
+    pub playback: Option<super::playback::Playback>,
+    /// Decoded IR snapshots, by URI.
+    pub snapshots: super::snapshot::SnapshotCache,
+    /// Slider position while the operator drags it, seconds into the recording.
+    seek_drag_s: Option<f64>,
     dismiss_reason: String,
     assign_unit: String,
     close_outcome: Outcome,
     inbox: Vec<Inbound>,
     replay_done: Option<String>,
     dark_sites: Vec<String>,
+    /// Audible alarm for new high/critical alerts (see [`super::sound`]).
+    pub alarm: super::sound::Alarm,
 }
 
 impl ConsoleApp {
@@ -110,18 +125,28 @@ impl ConsoleApp {
             units,
             show_finished: false,
             notice: None,
+            missions: MissionDesk::default(),
+            playback: None,
+            snapshots: super::snapshot::SnapshotCache::default(),
+            seek_drag_s: None,
             dismiss_reason: String::new(),
             assign_unit,
             close_outcome: Outcome::FalseAlarm,
             inbox: Vec::new(),
             replay_done: None,
             dark_sites: Vec::new(),
+            alarm: super::sound::Alarm::system(),
         }
     }
 
     /// Feed one message by hand (tests, tools); what the feed does every frame.
     pub fn ingest(&mut self, m: &Inbound) -> Ingested {
+        let hot = |s: &Self| s.picture.alerts.unacknowledged_at_least(Severity::High);
+        let before = (m.topic.ends_with("/alerts") && !self.feed.is_replay()).then(|| hot(self));
         let r = self.picture.ingest(&m.topic, &m.payload, m.received_s);
+        if before.is_some_and(|b| hot(self) > b) {
+            self.alarm.raise();
+        }
         match &r {
             Ingested::Alert(super::alerts::Receipt::New) if !self.feed.is_replay() => {
                 if let Some(op) = &self.operator {
@@ -155,8 +180,14 @@ impl ConsoleApp {
     }
 
     fn now_s(&self) -> f64 {
-        // Live: the wall clock. Replay and hand-fed pictures: the time of the data.
-        if matches!(self.feed, Feed::Live(_)) { crate::bus::client::now_s() } else { self.picture.last_rx_s }
+        // Live: the wall clock. Replay: the recorded time on screen. Hand-fed: the time of the data.
+        match &self.feed {
+            Feed::Live(_) => crate::bus::client::now_s(),
+            Feed::Replay(_) => self
+                .replay_position_ms()
+                .map_or(self.picture.last_rx_s, |p| self.picture.last_rx_s.max(p as f64 / 1000.0)),
+            Feed::None => self.picture.last_rx_s,
+        }
     }
 
     /// Whether the current user may do `action` (everyone may when no audit log is configured).
@@ -165,15 +196,34 @@ impl ConsoleApp {
     }
 
     /// Apply a workflow action to an alert: permission check and audit first, then the queue,
-    /// then the state-change row; assignment to a patrol boat also tasks it over the bus.
+    /// then the state-change row; assignment to a patrol boat also tasks it over the bus, and
+    /// assignment to a drone team sends it a mission. A drone mission is planned before anything
+    /// changes: one that cannot be flown (no-fly zone, range) is refused, audited, and leaves the
+    /// alert as it was.
     ///
     /// # Errors
-    /// A message for the operator: refused by role, REPLAY, workflow rules or the audit log.
+    /// A message for the operator: refused by role, REPLAY, workflow rules, the mission check or
+    /// the audit log.
     pub fn act(&mut self, id: &AlertId, action: WorkflowAction) -> Result<(), String> {
         if self.feed.is_replay() {
             return Err("REPLAY: actions are disabled".into());
         }
         let now = self.now_s();
+        let mut mission = None;
+        if let WorkflowAction::Assign(team) = &action
+            && self.is_drone_team(team)
+        {
+            if !self.may(crate::audit::Action::TaskDrone) {
+                return Err("not allowed to task drones".into());
+            }
+            match self.plan_drone(id, team, now) {
+                Ok(p) => mission = Some(p),
+                Err(e) => {
+                    self.refuse_mission(id, team, &e);
+                    return Err(format!("mission refused: {e}"));
+                }
+            }
+        }
         let who = self.operator.as_ref().map(|o| o.session.user().to_string()).unwrap_or_else(|| "local".into());
         let detail = match &action {
             WorkflowAction::Assign(u) => json!({"unit": u}),
@@ -192,7 +242,9 @@ impl ConsoleApp {
         {
             tracing::warn!("audit: {e}");
         }
-        if let WorkflowAction::Assign(unit) = &action {
+        if let Some(p) = mission {
+            self.send_drone(p);
+        } else if let WorkflowAction::Assign(unit) = &action {
             self.task_patrol(id, unit, now);
         }
         Ok(())
@@ -324,6 +376,9 @@ impl ConsoleApp {
         self.dark_sites = self.picture.health.dark_sites(now);
         let time = ui.input(|i| i.time);
         egui::Panel::top("status").show(ui, |ui| self.status_bar(ui, now, time));
+        if self.feed.is_replay() {
+            egui::Panel::bottom("replay").show(ui, |ui| self.replay_bar(ui));
+        }
         let narrow = ui.available_width() < 1500.0;
         egui::Panel::left("alerts")
             .resizable(true)
@@ -409,6 +464,7 @@ impl ConsoleApp {
                         .background_color(bg),
                 );
             }
+            self.alarm.ui(ui);
             ui.separator();
             let n = self.basemap.sites.len();
             let up = self.basemap.sites.iter().filter(|s| p.health.is_up(&s.id, now)).count();
@@ -425,17 +481,24 @@ impl ConsoleApp {
                     RichText::new(format!("rejected {}", p.rejected_total())).color(Color32::from_rgb(240, 160, 40)),
                 );
             }
+            // Notices flow with the other items (a right-to-left group would overlap wrapped text).
+            if let Some(n) = &self.notice {
+                // Long notices (a mission refusal names legs and zones) are cut; the full text hovers.
+                let short: String = if n.chars().count() > 90 {
+                    n.chars().take(89).chain(std::iter::once('…')).collect()
+                } else {
+                    n.clone()
+                };
+                ui.label(RichText::new(short).color(Color32::from_rgb(255, 200, 80))).on_hover_text(n);
+            }
+            if let Some(d) = &self.replay_done {
+                ui.label(d);
+            }
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
                 match &self.operator {
                     Some(o) => ui.label(format!("{} ({})", o.session.user(), o.session.role())),
                     None => ui.label(RichText::new("no audit log").italics()),
                 };
-                if let Some(n) = &self.notice {
-                    ui.label(RichText::new(n).color(Color32::from_rgb(255, 200, 80)));
-                }
-                if let Some(d) = &self.replay_done {
-                    ui.label(d);
-                }
             });
         });
     }
@@ -484,7 +547,7 @@ impl ConsoleApp {
             }
         });
         ui.separator();
-        self.alert_detail(ui);
+        egui::ScrollArea::vertical().id_salt("alert-detail").show(ui, |ui| self.alert_detail(ui));
     }
 
     fn alert_detail(&mut self, ui: &mut Ui) {
@@ -549,6 +612,7 @@ impl ConsoleApp {
                     self.do_act(&id, WorkflowAction::Assign(u));
                 }
             });
+            self.drone_rows(ui, &id);
             ui.horizontal(|ui| {
                 ui.add(egui::TextEdit::singleline(&mut self.dismiss_reason).hint_text("reason").desired_width(150.0));
                 let ok = !self.dismiss_reason.trim().is_empty() && self.may(Action::Dismiss);
@@ -571,6 +635,17 @@ impl ConsoleApp {
                     self.do_act(&id, WorkflowAction::Close(o));
                 }
             });
+        }
+        for ev in &a.evidence {
+            if ev.kind == super::snapshot::IR_SNAPSHOT {
+                let w = ui.available_width().min(360.0);
+                egui::CollapsingHeader::new("IR snapshot")
+                    .id_salt(("alert-snapshot", a.id.as_str()))
+                    .default_open(true)
+                    .show(ui, |ui| self.snapshots.show(ui, &ev.uri, w));
+            } else {
+                ui.label(RichText::new(format!("evidence {}: {}", ev.kind, ev.uri)).weak());
+            }
         }
         egui::CollapsingHeader::new("history").default_open(false).show(ui, |ui| {
             for (t, who, what) in &e.history {
@@ -635,13 +710,27 @@ impl ConsoleApp {
             row("speed / course", format!("{:.1} kn  {:05.1}°T", r.sog_kn, r.cog_deg));
             row("status", r.status.clone().unwrap_or_else(|| "-".into()));
             row("symbol", format!("{:?}{}", t.source, if t.dark { " (DARK)" } else { "" }));
-            row("class", t.class.label().into());
-            row("sources", if t.extras.sources.is_empty() { "(inferred)".into() } else { t.extras.sources.join(", ") });
+            row("class", format!("{}{}", t.class.label(), if r.class.is_some() { "" } else { " (inferred)" }));
+            row(
+                "sources",
+                if r.sources.is_empty() {
+                    format!("{:?} (inferred)", t.source).to_lowercase()
+                } else {
+                    r.sources.join(", ")
+                },
+            );
+            if let Some(l) = t.extras.length_m {
+                row("length (est.)", format!("{l:.0} m"));
+            }
             if let Some(s) = r.sigma_m {
                 row("σ position", format!("{s:.0} m"));
             }
-            if let Some([ee, en, nn]) = t.extras.cov_m2 {
-                row("covariance m²", format!("ee {ee:.0} en {en:.0} nn {nn:.0}"));
+            if let Some(c) = r.cov_ne_m2 {
+                if let Some((a, b, th)) = map::ellipse_2sigma(c) {
+                    let brg = (90.0 - th.to_degrees()).rem_euclid(180.0);
+                    row("2σ ellipse", format!("{a:.0} × {b:.0} m, major axis {brg:03.0}°T"));
+                }
+                row("cov n/ne/e m²", format!("{:.0} / {:.0} / {:.0}", c[0], c[1], c[2]));
             }
             if let Some(m) = r.mmsi {
                 row("MMSI", m.to_string());
@@ -663,12 +752,28 @@ impl ConsoleApp {
                     row("ship type", s.to_string());
                 }
             }
-            if let Some(s) = &t.extras.ir_snapshot {
-                row("IR snapshot", s.clone());
-            }
             row("zones", if t.zones.is_empty() { "-".into() } else { t.zones.join(", ") });
             row("trail", format!("{} points", t.trail.len()));
         });
+        // The last IR snapshot: the newest alert on this track that carries one, else the track's own.
+        let snap = self
+            .picture
+            .alerts
+            .sorted(true)
+            .iter()
+            .filter(|e| e.alert.site == key.site && e.alert.track_id == key.id)
+            .filter_map(|e| {
+                let ev = e.alert.evidence.iter().rev().find(|v| v.kind == super::snapshot::IR_SNAPSHOT)?;
+                Some((e.alert.time, ev.uri.clone()))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, u)| u)
+            .or_else(|| self.picture.tracks.get(&key).and_then(|t| t.extras.ir_snapshot.clone()));
+        if let Some(uri) = snap {
+            ui.label(RichText::new("last IR snapshot").strong());
+            let w = ui.available_width().min(360.0);
+            self.snapshots.show(ui, &uri, w);
+        }
     }
 
     fn filters(&mut self, ui: &mut Ui) {
@@ -696,8 +801,8 @@ impl ConsoleApp {
     }
 
     fn health(&mut self, ui: &mut Ui, now: f64) {
-        egui::Grid::new("health").striped(true).num_columns(4).show(ui, |ui| {
-            for h in ["site", "state", "det/s", "outbox"] {
+        egui::Grid::new("health").striped(true).num_columns(5).show(ui, |ui| {
+            for h in ["site", "state", "det/s", "outbox", "clock"] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
@@ -723,9 +828,22 @@ impl ConsoleApp {
                         );
                         ui.label(format!("{:.1}", n.status.detection_rate_hz));
                         ui.label(n.status.outbox_depth.to_string());
+                        match n.clock_offset_s {
+                            Some(o) if n.clock_warning() => ui.label(
+                                RichText::new(format!("{o:+.1} s !")).color(Color32::from_rgb(240, 160, 40)).strong(),
+                            ),
+                            Some(o) => ui.label(format!("{o:+.1} s")),
+                            None => ui.label(RichText::new("-").weak()),
+                        }
+                        .on_hover_text(format!(
+                            "receive time − node time, smoothed over {} fresh reports; over ±{:.0} s is a warning",
+                            n.offset_samples,
+                            super::health::CLOCK_WARN_S
+                        ));
                     }
                     None => {
                         ui.label(RichText::new("unknown").weak());
+                        ui.label("-");
                         ui.label("-");
                         ui.label("-");
                     }
@@ -757,7 +875,7 @@ fn hms(t: f64) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` of epoch seconds.
-fn utc(t: f64) -> String {
+pub(crate) fn utc(t: f64) -> String {
     let days = (t / 86_400.0).floor() as i64;
     // Civil from days (H. Hinnant's algorithm).
     let z = days + 719_468;

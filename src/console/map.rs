@@ -324,18 +324,26 @@ fn quad(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     mesh.add_triangle(i, i + 2, i + 3);
 }
 
-/// The 2σ error ellipse from the covariance (east/north, m²), or a circle from `sigma_m`.
+/// The 2σ error ellipse's semi-axes (m) and the major axis's angle (radians from east,
+/// counter-clockwise) of a covariance `[n_n, n_e, e_e]` (m²), as the bus carries it.
+pub fn ellipse_2sigma(cov_ne_m2: [f64; 3]) -> Option<(f64, f64, f64)> {
+    let [nn, en, ee] = cov_ne_m2;
+    if !(ee >= 0.0 && nn >= 0.0 && en.is_finite()) {
+        return None;
+    }
+    // Eigen-decomposition of the symmetric 2×2 matrix [[ee, en], [en, nn]].
+    let tr = ee + nn;
+    let det = ee * nn - en * en;
+    let disc = ((tr * tr / 4.0) - det).max(0.0).sqrt();
+    let (l1, l2) = (tr / 2.0 + disc, (tr / 2.0 - disc).max(0.0));
+    let theta = 0.5 * (2.0 * en).atan2(ee - nn);
+    Some((2.0 * l1.sqrt(), 2.0 * l2.sqrt(), theta))
+}
+
+/// The 2σ error ellipse from the covariance, or a circle from `sigma_m`.
 fn draw_covariance(shapes: &mut Vec<Shape>, view: &View, c: Pos2, t: &TrackState) {
-    let (a, b, angle) = match (t.extras.cov_m2, t.report.sigma_m) {
-        (Some([ee, en, nn]), _) if ee >= 0.0 && nn >= 0.0 => {
-            // Eigen-decomposition of the symmetric 2×2 matrix.
-            let tr = ee + nn;
-            let det = ee * nn - en * en;
-            let disc = ((tr * tr / 4.0) - det).max(0.0).sqrt();
-            let (l1, l2) = (tr / 2.0 + disc, (tr / 2.0 - disc).max(0.0));
-            let theta = 0.5 * (2.0 * en).atan2(ee - nn); // from east, counter-clockwise
-            (2.0 * l1.sqrt(), 2.0 * l2.sqrt(), theta)
-        }
+    let (a, b, angle) = match (t.report.cov_ne_m2.and_then(ellipse_2sigma), t.report.sigma_m) {
+        (Some(e), _) => e,
         (_, Some(s)) => (2.0 * s, 2.0 * s, 0.0),
         _ => return,
     };

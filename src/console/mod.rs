@@ -10,6 +10,9 @@
 //! - [`health`]: node status, LWT offline, silent nodes.
 //! - [`picture`]: one entry point that validates and applies every received message.
 //! - [`feed`]: live MQTT thread or replay, drained once a frame.
+//! - [`playback`]: replay pause, speed and seek (a seek rebuilds the picture from the recording).
+//! - [`snapshot`]: IR snapshots carried in alerts as PNG data URIs, decoded once into textures.
+//! - `app/drone.rs`: assigning an alert to a drone team plans, sends and exports its mission.
 
 /// Alert queue and workflow.
 pub mod alerts;
@@ -27,10 +30,16 @@ pub mod map;
 pub mod picture;
 /// Map projection.
 pub mod projection;
+/// Audible alarm for high-severity alerts.
+pub mod sound;
 /// Colours.
 pub mod theme;
 /// Track store and filters.
 pub mod tracks;
+/// On-screen replay control: pause, speed, seek.
+pub mod playback;
+/// IR snapshots (inline PNG data URIs) as textures.
+pub mod snapshot;
 
 pub use app::ConsoleApp;
 /// Headless frame-time measurement.
@@ -39,3 +48,5 @@ pub mod bench;
 pub mod synth;
 #[cfg(test)]
 mod ui_tests;
+#[cfg(test)]
+mod ui_snapshots;

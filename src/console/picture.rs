@@ -103,6 +103,17 @@ impl Picture {
     pub fn rejected_total(&self) -> u64 {
         self.rejected.values().sum()
     }
+
+    /// Forget everything received (a replay seek rebuilds from the recording); sites and zones stay.
+    pub fn clear(&mut self) {
+        self.tracks.clear();
+        self.alerts = AlertQueue::default();
+        self.health = Health::default();
+        self.units.clear();
+        self.received = 0;
+        self.rejected.clear();
+        self.last_rx_s = 0.0;
+    }
 }
 
 #[cfg(test)]
@@ -130,9 +141,7 @@ mod tests {
             lon: 113.56,
             sog_kn: 5.0,
             cog_deg: 0.0,
-            sigma_m: None,
-            mmsi: None,
-            status: None,
+            ..Default::default()
         };
         let t = serde_json::to_vec(&TracksMsg::new("ka-ho", 1.0, vec![r])).unwrap();
         assert_eq!(p.ingest(&topic::tracks("ka-ho"), &t, 1.0), Ingested::Tracks);

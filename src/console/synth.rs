@@ -115,11 +115,12 @@ pub fn picture(n_tracks: usize, scans: usize, n_alerts: usize, seed: u64) -> Vec
                         sigma_m: Some(if t.sources.len() > 1 { 12.0 } else { 35.0 }),
                         mmsi: t.mmsi,
                         status: Some("confirmed".into()),
+                        sources: t.sources.clone(),
+                        class: Some(t.class.to_string()),
+                        cov_ne_m2: Some([400.0, 300.0, 900.0]),
+                        ..Default::default()
                     };
                     let mut v = serde_json::to_value(r).unwrap_or_default();
-                    v["class"] = t.class.into();
-                    v["sources"] = serde_json::json!(t.sources);
-                    v["cov_m2"] = serde_json::json!([900.0, 300.0, 400.0]);
                     if t.mmsi.is_some() {
                         v["ais"] = serde_json::json!({"name": format!("VESSEL {}", t.id), "callsign": "XX", "length_m": if t.class == "vessel" { 80.0 } else { 12.0 }});
                     }

@@ -2,9 +2,10 @@
 //! history trails, a display symbol (which sensors see it, whether it is dark) and the filters.
 //!
 //! Track ids are site-scoped, so the key is (site, track id). A batch replaces its site's
-//! tracks: one missing from a newer batch has been dropped by its node. Fields the bus contract
-//! does not (yet) carry — `sources`, `class`, `name`, covariance, AIS static data — are read
-//! leniently from the same JSON when present and inferred otherwise.
+//! tracks: one missing from a newer batch has been dropped by its node. `sources`, `class` and
+//! the covariance come from the [`TrackReport`] when the node fills them and are inferred
+//! otherwise; fields the contract does not carry — `name`, length, AIS static data, an IR
+//! snapshot — are read leniently from the same JSON when present.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -101,21 +102,12 @@ pub struct AisStatic {
 /// Optional per-track fields beyond the contract, read leniently.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct TrackExtras {
-    /// Sensor names or kinds that contributed (`ais`, `radar-ka-ho`, `ir-hac-sa`, …).
-    #[serde(default)]
-    pub sources: Vec<String>,
-    /// `small_craft`, `vessel`, `unknown`.
-    #[serde(default)]
-    pub class: Option<String>,
     /// Vessel name.
     #[serde(default)]
     pub name: Option<String>,
-    /// Estimated length, metres.
+    /// Estimated length, metres (the tracker's `length_m`).
     #[serde(default)]
     pub length_m: Option<f64>,
-    /// Position covariance, m², `[ee, en, nn]`.
-    #[serde(default)]
-    pub cov_m2: Option<[f64; 3]>,
     /// AIS static data.
     #[serde(default)]
     pub ais: Option<AisStatic>,
@@ -210,8 +202,8 @@ fn kind_of(name: &str) -> Option<SourceKind> {
 
 /// The symbol shape and darkness of a track: from its `sources` when given, else inferred (an
 /// MMSI means AIS; otherwise the site's radar if it has one, else its camera).
-pub fn classify(report: &TrackReport, extras: &TrackExtras, site_has_radar: bool) -> (SourceKind, bool) {
-    let mut kinds: Vec<SourceKind> = extras.sources.iter().filter_map(|s| kind_of(s)).collect();
+pub fn classify(report: &TrackReport, site_has_radar: bool) -> (SourceKind, bool) {
+    let mut kinds: Vec<SourceKind> = report.sources.iter().filter_map(|s| kind_of(s)).collect();
     kinds.sort();
     kinds.dedup();
     let has_ais = report.mmsi.is_some() || kinds.contains(&SourceKind::Ais);
@@ -229,8 +221,8 @@ pub fn classify(report: &TrackReport, extras: &TrackExtras, site_has_radar: bool
 }
 
 /// A track's class: given, else guessed from length, else unknown.
-pub fn class_of(extras: &TrackExtras) -> VesselClass {
-    if let Some(c) = &extras.class {
+pub fn class_of(report: &TrackReport, extras: &TrackExtras) -> VesselClass {
+    if let Some(c) = &report.class {
         return VesselClass::parse(c);
     }
     match extras.length_m.or_else(|| extras.ais.as_ref().and_then(|a| a.length_m)) {
@@ -301,8 +293,8 @@ impl TrackStore {
             let key = TrackKey { site: site.clone(), id: r.track_id.clone() };
             seen.insert(r.track_id.clone());
             let ex = extras.remove(&r.track_id).unwrap_or_default();
-            let (source, dark) = classify(r, &ex, has_radar);
-            let class = class_of(&ex);
+            let (source, dark) = classify(r, has_radar);
+            let class = class_of(r, &ex);
             let zones = self.zones_at(LatLon::new(r.lat, r.lon));
             let trail_len = self.trail_len;
             match self.tracks.get_mut(&key) {
@@ -348,6 +340,11 @@ impl TrackStore {
             });
         }
         out
+    }
+
+    /// Remove every track (a replay seek rebuilds the picture).
+    pub fn clear(&mut self) {
+        self.tracks.clear();
     }
 
     /// Remove a site's tracks (its node went offline).
@@ -396,6 +393,7 @@ mod tests {
             sigma_m: Some(15.0),
             mmsi,
             status: Some("confirmed".into()),
+            ..Default::default()
         }
     }
 
@@ -434,23 +432,44 @@ mod tests {
 
     #[test]
     fn symbols_come_from_sources_or_are_inferred() {
+        let r = TrackReport { sources: vec!["radar".into(), "ir".into()], ..rep("1", 0.0, 22.1, None) };
+        assert_eq!(classify(&r, false), (SourceKind::Fused, true));
+        let r = TrackReport { sources: vec!["radar-ka-ho".into()], ..rep("1", 0.0, 22.1, None) };
+        assert_eq!(classify(&r, false), (SourceKind::Radar, true));
         let r = rep("1", 0.0, 22.1, None);
-        let ex = TrackExtras { sources: vec!["radar-ka-ho".into(), "ir-ka-ho".into()], ..Default::default() };
-        assert_eq!(classify(&r, &ex, false), (SourceKind::Fused, true));
-        assert_eq!(classify(&r, &TrackExtras::default(), true), (SourceKind::Radar, true));
-        assert_eq!(classify(&r, &TrackExtras::default(), false), (SourceKind::Ir, true));
+        assert_eq!(classify(&r, true), (SourceKind::Radar, true));
+        assert_eq!(classify(&r, false), (SourceKind::Ir, true));
         let ais = rep("1", 0.0, 22.1, Some(412_000_001));
-        assert_eq!(classify(&ais, &TrackExtras::default(), true), (SourceKind::Ais, false));
+        assert_eq!(classify(&ais, true), (SourceKind::Ais, false));
+        let fused = TrackReport { sources: vec!["ais".into(), "radar".into()], ..ais };
+        assert_eq!(classify(&fused, true), (SourceKind::Fused, false));
     }
 
     #[test]
-    fn extras_are_read_leniently_from_the_payload() {
+    fn class_comes_from_the_report_else_from_length() {
+        let r = TrackReport { class: Some("small_craft".into()), ..rep("1", 0.0, 22.1, None) };
+        assert_eq!(class_of(&r, &TrackExtras::default()), VesselClass::SmallCraft);
+        let plain = rep("1", 0.0, 22.1, None);
+        assert_eq!(class_of(&plain, &TrackExtras::default()), VesselClass::Unknown);
+        let long = TrackExtras { length_m: Some(120.0), ..Default::default() };
+        assert_eq!(class_of(&plain, &long), VesselClass::Vessel);
+    }
+
+    #[test]
+    fn node_fields_parse_and_extras_are_read_leniently_from_the_payload() {
         let p = br#"{"schema":"seawarden.tracks/1","site":"a","time":1,"tracks":[
-            {"track_id":"7","time":1,"lat":22.1,"lon":113.5,"sog_kn":30,"cog_deg":10,
-             "class":"small_craft","sources":["radar-a"],"cov_m2":[100,0,400],"future_field":1}]}"#;
+            {"track_id":"7","time":1,"lat":22.1,"lon":113.5,"sog_kn":30,"cog_deg":10,"length_m":9.5,
+             "class":"small_craft","sources":["radar","ir"],"cov_ne_m2":[400,0,100],"name":"X","future_field":1}]}"#;
+        let m = match crate::bus::msg::parse("seawarden/v1/node/a/tracks", p).unwrap() {
+            crate::bus::msg::Message::Tracks(m) => m,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(m.tracks[0].class.as_deref(), Some("small_craft"));
+        assert_eq!(m.tracks[0].sources, vec!["radar", "ir"]);
+        assert_eq!(m.tracks[0].cov_ne_m2, Some([400.0, 0.0, 100.0]));
         let ex = extras_of(p);
-        assert_eq!(ex["7"].class.as_deref(), Some("small_craft"));
-        assert_eq!(ex["7"].cov_m2, Some([100.0, 0.0, 400.0]));
+        assert_eq!(ex["7"].length_m, Some(9.5));
+        assert_eq!(ex["7"].name.as_deref(), Some("X"));
         assert!(extras_of(b"garbage").is_empty());
     }
 
@@ -461,9 +480,10 @@ mod tests {
         let mut fast = rep("fast", 1.0, 22.1212, None);
         fast.lon = 113.5830; // inside the Hac Sa hotspot
         fast.sog_kn = 35.0;
+        fast.class = Some("small_craft".into());
         let slow = rep("slow", 1.0, 22.05, Some(1));
         let (m, _) = batch("a", 1.0, vec![fast, slow]);
-        let p = br#"{"tracks":[{"track_id":"fast","class":"small_craft"},{"track_id":"slow","length_m":120}]}"#;
+        let p = br#"{"tracks":[{"track_id":"fast"},{"track_id":"slow","length_m":120}]}"#;
         s.apply(&m, p);
         let shown = |f: &TrackFilter| s.iter().filter(|t| f.passes(t)).map(|t| t.key.id.clone()).collect::<Vec<_>>();
         assert_eq!(shown(&TrackFilter::default()).len(), 2);

@@ -171,3 +171,308 @@ fn the_layout_fits_1366_by_768() {
     let map = h.state().map.rect;
     assert!(map.width() > 600.0 && map.height() > 600.0, "map {map:?}");
 }
+
+// ---- drone tasking, IR snapshots, replay controls, clock offset, track details ----
+
+use super::feed::Inbound;
+use crate::alert::{Alert, AlertId, AlertKind, Evidence, Reason, Severity};
+use crate::bus::msg::{AlertMsg, StatusMsg, TrackReport, TracksMsg};
+use crate::bus::topic;
+
+/// Epoch seconds of the crafted messages (2026-12-01 22:00 UTC: night).
+const T0: f64 = 1_796_162_400.0;
+
+fn alert_in(site: &str, track: &str, kind: AlertKind, lat: f64, lon: f64, evidence: Vec<Evidence>) -> Inbound {
+    let a = Alert {
+        time: T0,
+        id: AlertId::derive(site, track, kind, T0),
+        site: site.into(),
+        kind,
+        severity: Severity::High,
+        track_id: track.into(),
+        lat,
+        lon,
+        mmsi: None,
+        reasons: vec![Reason { rule: "test_rule".into(), value: 2.0, threshold: 1.0 }],
+        evidence,
+        update: 0,
+    };
+    Inbound {
+        topic: topic::alerts(site),
+        payload: serde_json::to_vec(&AlertMsg::new(a, Some(T0))).unwrap(),
+        received_s: T0,
+    }
+}
+
+fn logged_in(a: &mut ConsoleApp, dir: &std::path::Path) {
+    let log = AuditLog::open_with_cost(dir.join("audit.db"), PasswordCost::FOR_TESTS).unwrap();
+    log.add_user(None, "ana", Role::Operator, "correct horse").unwrap();
+    let session = log.login("ana", "correct horse").unwrap();
+    a.operator = Some(super::app::Operator { log, session });
+}
+
+/// Select the only alert, pick `team` in the assign box and press Assign.
+fn assign_via_ui(h: &mut Harness<'_, ConsoleApp>, id: &AlertId, team: &str) {
+    let e = h.state().picture.alerts.get(id).unwrap().alert.clone();
+    h.get_by_label_contains(&format!("{}/{}", e.site, e.track_id)).click();
+    h.run_steps(3);
+    // The assign box shows the unit chosen last as its value.
+    let ids: Vec<String> = h.state().units.units.iter().map(|u| u.id.clone()).collect();
+    let current = ids.iter().find(|u| h.query_by_value(u).is_some()).expect("the assign box");
+    h.get_by_value(current).click();
+    h.run_steps(2);
+    h.get_by_label_contains(&format!("{team} (")).click();
+    h.run_steps(2);
+    h.get_by_label("Assign").click();
+    h.run_steps(3);
+}
+
+#[test]
+fn assigning_a_distress_alert_to_a_drone_team_plans_a_search_audits_and_exports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = ConsoleApp::macau(Feed::None).unwrap();
+    logged_in(&mut a, dir.path());
+    // A person in the water south-west of Coloane: Cheoc Van's drones can reach it.
+    let m = alert_in("cheoc-van", "9", AlertKind::Distress, 22.100, 113.550, vec![]);
+    a.ingest(&m);
+    let id = a.picture.alerts.sorted(false)[0].alert.id.clone();
+    let mut h = harness(a, [1920.0, 1080.0]);
+    assign_via_ui(&mut h, &id, "dt-cheoc-van");
+    let s = h.state();
+    assert_eq!(s.picture.alerts.get(&id).unwrap().state, AlertState::Assigned("dt-cheoc-van".into()), "{:?}", s.notice);
+    let p = s.missions.last.as_ref().expect("a mission was planned");
+    assert_eq!(p.mission.pattern, "expanding-square");
+    assert_eq!(p.msg.waypoints.len(), crate::tasking::drone::SEARCH_LEGS + 1);
+    assert_eq!(p.msg.alert_id.as_deref(), Some(id.as_str()));
+    assert!(!p.sent, "no bus in this test");
+    assert!(s.notice.as_deref().unwrap_or("").contains("not connected"), "{:?}", s.notice);
+    let rows = s.operator.as_ref().unwrap().log.rows(0, i64::MAX).unwrap();
+    let acts: Vec<String> = rows.iter().map(|r| format!("{} {}", r.actor, r.action)).collect();
+    assert!(acts.iter().any(|x| x == "ana assign") && acts.iter().any(|x| x == "ana task_drone"), "{acts:?}");
+    // Export the mission into a folder.
+    let out = dir.path().join("missions");
+    h.state_mut().missions.export_dir = out.display().to_string();
+    h.run_steps(2);
+    h.get_by_label("Export mission…").click();
+    h.run_steps(3);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let exts: Vec<&str> = names.iter().filter_map(|n| n.rsplit('.').next()).collect();
+    assert_eq!(exts, vec!["cot", "kml", "plan", "waypoints"], "{names:?}");
+    let plan = names.iter().find(|n| n.ends_with(".plan")).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(plan)).unwrap()).unwrap();
+    assert_eq!(v["fileType"], "Plan");
+    assert!(h.state().operator.as_ref().unwrap().log.verify().unwrap().ok());
+}
+
+#[test]
+fn a_drone_mission_into_the_no_fly_zone_is_refused_and_the_reason_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = ConsoleApp::macau(Feed::None).unwrap();
+    logged_in(&mut a, dir.path());
+    // A fast craft off the airport runway: any drone leg there enters the airport zone.
+    a.ingest(&alert_in("long-chao-kok", "4", AlertKind::NightFastCraft, 22.16, 113.60, vec![]));
+    let id = a.picture.alerts.sorted(false)[0].alert.id.clone();
+    let mut h = harness(a, [1366.0, 768.0]);
+    assign_via_ui(&mut h, &id, "dt-cheoc-van");
+    let s = h.state();
+    assert_eq!(s.picture.alerts.get(&id).unwrap().state, AlertState::New, "a refused mission assigns nothing");
+    assert!(s.missions.last.is_none());
+    let why = s.missions.refusal.as_ref().map(|r| r.1.clone()).unwrap_or_default();
+    assert!(why.contains("no-fly zone"), "{why}");
+    assert!(h.query_by_label_contains("Mission refused:").is_some(), "the reason is on screen");
+    let rows = h.state().operator.as_ref().unwrap().log.rows(0, i64::MAX).unwrap();
+    assert!(rows.iter().any(|r| r.action == "task_drone" && r.detail.contains("refused")), "refusal audited");
+    assert!(!rows.iter().any(|r| r.action == "assign"), "nothing assigned");
+}
+
+#[test]
+fn an_alerts_ir_snapshot_is_decoded_and_shown_in_the_details() {
+    let uri = super::snapshot::tests::thermal_data_uri(64, 48);
+    let mut a = ConsoleApp::macau(Feed::None).unwrap();
+    let ev = vec![
+        Evidence { kind: "ir_snapshot".into(), uri: uri.clone() },
+        Evidence { kind: "track_history".into(), uri: "hist/4.jsonl".into() },
+    ];
+    a.ingest(&alert_in("long-chao-kok", "4", AlertKind::DarkTarget, 22.12, 113.58, ev));
+    // The alerted track, so the track details show its last snapshot too.
+    let r = TrackReport {
+        track_id: "4".into(),
+        time: T0,
+        lat: 22.12,
+        lon: 113.58,
+        sog_kn: 22.0,
+        cog_deg: 270.0,
+        ..Default::default()
+    };
+    let t = serde_json::to_vec(&TracksMsg::new("long-chao-kok", T0, vec![r])).unwrap();
+    a.ingest(&Inbound { topic: topic::tracks("long-chao-kok"), payload: t, received_s: T0 });
+    let mut h = harness(a, [1920.0, 1080.0]);
+    h.get_by_label_contains("long-chao-kok/4").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("last IR snapshot").is_some(), "track details show it");
+    assert!(h.query_all_by_label("IR snapshot").count() >= 2, "as an image in both panels");
+    assert_eq!(h.state().snapshots.decoded, 1, "decoded once, cached per URI");
+    assert_eq!(h.state().snapshots.errors, 0);
+    assert!(h.query_by_label_contains("hist/4.jsonl").is_some(), "other evidence stays text");
+    // A path instead of data is shown as text, not fetched.
+    let mut b = ConsoleApp::macau(Feed::None).unwrap();
+    let ev = vec![Evidence { kind: "ir_snapshot".into(), uri: "snaps/a1.png".into() }];
+    b.ingest(&alert_in("long-chao-kok", "5", AlertKind::DarkTarget, 22.12, 113.58, ev));
+    let mut h = harness(b, [1920.0, 1080.0]);
+    h.get_by_label_contains("long-chao-kok/5").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("snaps/a1.png").is_some());
+    assert_eq!(h.state().snapshots.decoded + h.state().snapshots.errors, 0);
+}
+
+/// A 10-minute recording: ka-ho's status and one track every 10 s, an alert at +5 min.
+fn recording() -> Vec<crate::bus::record::Envelope> {
+    let ms = |t: f64| (t * 1000.0) as i64;
+    let mut out = Vec::new();
+    for k in 0..=60 {
+        let t = T0 + k as f64 * 10.0;
+        let st =
+            StatusMsg { state: crate::bus::msg::NodeState::Online, time: Some(t), ..StatusMsg::offline("cheoc-van") };
+        out.push(crate::bus::record::Envelope {
+            received_ms: ms(t),
+            topic: topic::status("cheoc-van"),
+            payload: serde_json::to_vec(&st).unwrap(),
+        });
+        let r = TrackReport {
+            track_id: "1".into(),
+            time: t,
+            lat: 22.12 + k as f64 * 1e-4,
+            lon: 113.55,
+            sog_kn: 8.0,
+            cog_deg: 0.0,
+            ..Default::default()
+        };
+        out.push(crate::bus::record::Envelope {
+            received_ms: ms(t) + 1,
+            topic: topic::tracks("cheoc-van"),
+            payload: serde_json::to_vec(&TracksMsg::new("cheoc-van", t, vec![r])).unwrap(),
+        });
+        if k == 30 {
+            let mut a = alert_in("cheoc-van", "1", AlertKind::Loitering, 22.123, 113.55, vec![]);
+            a.received_s = t;
+            out.push(crate::bus::record::Envelope { received_ms: ms(t) + 2, topic: a.topic, payload: a.payload });
+        }
+    }
+    out
+}
+
+#[test]
+fn replay_controls_pause_change_speed_and_seek() {
+    let pb = super::playback::Playback::list(recording(), i64::MIN, i64::MAX);
+    let (a0, b0) = pb.span_ms.unwrap();
+    assert_eq!(b0 - a0, 600_001);
+    let (before, handle) = pb.start(a0, 1.0, true).unwrap();
+    assert!(before.is_empty());
+    let mut a = ConsoleApp::macau(Feed::Replay(handle)).unwrap();
+    a.playback = Some(pb);
+    let mut h = harness(a, [1366.0, 768.0]);
+    let ctl = |h: &Harness<'_, ConsoleApp>| match &h.state().feed {
+        Feed::Replay(r) => r.control.clone(),
+        _ => panic!("not replaying"),
+    };
+    assert!(h.query_by_label("Resume").is_some(), "starts paused");
+    assert_eq!(h.state().replay_position_ms(), Some(a0));
+    // Resume, then ×30, then pause again.
+    h.get_by_label("Resume").click();
+    h.run_steps(2);
+    assert!(!ctl(&h).is_paused());
+    h.get_by_label("×30").click();
+    h.run_steps(2);
+    assert_eq!(ctl(&h).speed(), 30.0);
+    h.get_by_label("Pause").click();
+    h.run_steps(2);
+    assert!(ctl(&h).is_paused());
+    // +1 min: the picture is rebuilt from the recording up to the new time, still paused at ×30.
+    let p0 = h.state().replay_position_ms().unwrap();
+    h.get_by_label("+1 min").click();
+    h.run_steps(3);
+    let p1 = h.state().replay_position_ms().unwrap();
+    assert_eq!(p1, p0 + 60_000, "seeked one minute on: {:?}", h.state().notice);
+    assert!(ctl(&h).is_paused() && ctl(&h).speed() == 30.0, "pause and speed survive a seek");
+    let last = h.state().picture.last_rx_s;
+    assert!(last * 1000.0 < p1 as f64 && last * 1000.0 >= (p1 - 10_001) as f64, "{last} vs {p1}");
+    assert!(h.state().picture.alerts.sorted(true).is_empty(), "the alert is later");
+    let shown = h.query_all_by_label_contains(&super::app::utc(p1 as f64 / 1000.0)).count();
+    assert_eq!(shown, 2, "replay time in the replay bar and the status bar's clock");
+    // Seek past the alert, then back before it: the picture follows both ways.
+    h.state_mut().seek_replay(a0 + 400_000).unwrap();
+    h.run_steps(2);
+    assert_eq!(h.state().picture.alerts.sorted(true).len(), 1);
+    assert_eq!(h.state().picture.tracks.len(), 1);
+    h.state_mut().seek_replay(a0 + 120_000).unwrap();
+    h.run_steps(2);
+    assert!(h.state().picture.alerts.sorted(true).is_empty());
+    assert_eq!(h.state().replay_position_ms(), Some(a0 + 120_000));
+    // −1 min from there.
+    h.get_by_label("-1 min").click();
+    h.run_steps(2);
+    assert_eq!(h.state().replay_position_ms(), Some(a0 + 60_000));
+}
+
+#[test]
+fn node_clock_offsets_show_in_the_health_panel_with_a_warning() {
+    let mut a = ConsoleApp::macau(Feed::None).unwrap();
+    // ka-ho's clock is 3.5 s behind, hac-sa's 0.2 s: statuses every 5 s.
+    for k in 0..6 {
+        for (site, off) in [("cheoc-van", 3.5), ("long-chao-kok", 0.2)] {
+            let rx = T0 + k as f64 * 5.0;
+            let st = StatusMsg {
+                state: crate::bus::msg::NodeState::Online,
+                time: Some(rx - off),
+                ..StatusMsg::offline(site)
+            };
+            a.ingest(&Inbound {
+                topic: topic::status(site),
+                payload: serde_json::to_vec(&st).unwrap(),
+                received_s: rx,
+            });
+        }
+    }
+    let h = harness(a, [1920.0, 1080.0]);
+    let offs: Vec<(String, Option<f64>)> =
+        h.state().picture.health.iter().map(|(s, n)| (s.clone(), n.clock_offset_s)).collect();
+    assert!(h.query_by_label("+3.5 s !").is_some(), "ka-ho flagged: {offs:?}");
+    assert!(h.query_by_label("+0.2 s").is_some(), "hac-sa fine");
+}
+
+#[test]
+fn track_details_show_the_nodes_sources_class_covariance_and_length() {
+    let mut a = ConsoleApp::macau(Feed::None).unwrap();
+    let r = TrackReport {
+        track_id: "12".into(),
+        time: T0,
+        lat: 22.12,
+        lon: 113.58,
+        sog_kn: 30.0,
+        cog_deg: 200.0,
+        sources: vec!["radar".into(), "ir".into()],
+        class: Some("small_craft".into()),
+        cov_ne_m2: Some([400.0, 0.0, 100.0]),
+        ..Default::default()
+    };
+    let mut v = serde_json::to_value(TracksMsg::new("long-chao-kok", T0, vec![r])).unwrap();
+    v["tracks"][0]["length_m"] = serde_json::json!(9.0);
+    a.ingest(&Inbound {
+        topic: topic::tracks("long-chao-kok"),
+        payload: serde_json::to_vec(&v).unwrap(),
+        received_s: T0,
+    });
+    let key = TrackKey { site: "long-chao-kok".into(), id: "12".into() };
+    let t = a.picture.tracks.get(&key).unwrap();
+    assert_eq!(t.source, super::tracks::SourceKind::Fused);
+    assert_eq!(t.class, super::tracks::VesselClass::SmallCraft);
+    a.selected = Some(key);
+    let h = harness(a, [1920.0, 1080.0]);
+    assert!(h.query_by_label("radar, ir").is_some());
+    assert!(h.query_all_by_label("small craft").count() >= 2, "the class row besides the filter's checkbox");
+    // σn = 20 m, σe = 10 m: the 2σ ellipse is 40 × 20 m with its major axis north–south.
+    assert!(h.query_by_label("40 × 20 m, major axis 000°T").is_some());
+    assert!(h.query_by_label("9 m").is_some(), "tracker length");
+}

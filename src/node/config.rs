@@ -89,6 +89,10 @@ struct RawInput {
     name: Option<String>,
     sensor: Option<String>,
     calibration: Option<PathBuf>,
+    /// Video only: `model` (default), `classical` or `cascade`.
+    detector: Option<String>,
+    /// Video only: the ONNX model (default: the shipped one).
+    model: Option<PathBuf>,
 }
 
 /// Channel capacities (every channel is bounded; see each key for what happens when it is full).
@@ -178,6 +182,103 @@ struct Raw {
     tracker: Option<TrackerConfig>,
     #[serde(default)]
     anomaly: AnomalyConfig,
+    #[serde(default)]
+    ptz: Option<RawPtz>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPtz {
+    url: String,
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    address: Option<u8>,
+    calibration: PathBuf,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    poll_ms: Option<u64>,
+    #[serde(default)]
+    tolerance_deg: Option<f64>,
+}
+
+/// Where a PTZ head is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PtzUrl {
+    /// `tcp://host:port`: a serial server in front of the head, or a simulated head.
+    Tcp(String),
+    /// `serial:///dev/ttyUSB0?baud=9600` (baud 2400, 4800 or 9600; default 9600).
+    Serial {
+        /// The device.
+        path: String,
+        /// Line speed.
+        baud: u32,
+    },
+}
+
+/// `[ptz]`: the pan/tilt head the node steers on `slew_to_cue` commands (see `node::cue`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PtzConfig {
+    /// Name in status reports (default `ptz`).
+    pub name: String,
+    /// Where the head is.
+    pub url: PtzUrl,
+    /// `pelco-d` (default) or `pelco-p`.
+    pub protocol: firmware_bridge::protocol::Protocol,
+    /// The head's address on the wire (default 1).
+    pub address: u8,
+    /// Site calibration TOML whose `[pose]` relates head angles to true bearings.
+    pub calibration: PathBuf,
+    /// How often the head's position is polled while slewing, milliseconds (default 100).
+    pub poll_ms: u64,
+    /// Pan/tilt error at which the head counts as on target, degrees (default: the camera's
+    /// field-of-view based default of `firmware_bridge::cue`).
+    pub tolerance_deg: Option<f64>,
+}
+
+fn ptz_config(r: RawPtz, resolve: &dyn Fn(&Path) -> PathBuf) -> Result<PtzConfig, (String, String)> {
+    let url = if let Some(hp) = r.url.strip_prefix("tcp://") {
+        if hp.is_empty() || !hp.contains(':') {
+            return Err(("ptz.url".into(), format!("{:?}: expected tcp://host:port", r.url)));
+        }
+        PtzUrl::Tcp(hp.trim_end_matches('/').to_owned())
+    } else if let Some(rest) = r.url.strip_prefix("serial://") {
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let mut baud = 9600;
+        for kv in query.split('&').filter(|q| !q.is_empty()) {
+            match kv.split_once('=') {
+                Some(("baud", v)) => {
+                    baud = v.parse().map_err(|_| ("ptz.url".to_string(), format!("bad baud {v:?}")))?;
+                }
+                _ => return Err(("ptz.url".into(), format!("unknown serial parameter {kv:?} (only baud=…)"))),
+            }
+        }
+        if path.is_empty() {
+            return Err(("ptz.url".into(), format!("{:?}: expected serial:///dev/ttyX[?baud=9600]", r.url)));
+        }
+        PtzUrl::Serial { path: path.to_owned(), baud }
+    } else {
+        return Err(("ptz.url".into(), format!("{:?}: expected tcp://host:port or serial:///dev/…", r.url)));
+    };
+    let protocol = match r.protocol.as_deref() {
+        None => firmware_bridge::protocol::Protocol::PelcoD,
+        Some(p) => p.parse().map_err(|e| ("ptz.protocol".to_string(), e))?,
+    };
+    if let Some(t) = r.tolerance_deg
+        && !(t.is_finite() && t > 0.0)
+    {
+        return Err(("ptz.tolerance_deg".into(), format!("{t} must be a positive number of degrees")));
+    }
+    Ok(PtzConfig {
+        name: r.name.unwrap_or_else(|| "ptz".to_owned()),
+        url,
+        protocol,
+        address: r.address.unwrap_or(1),
+        calibration: resolve(&r.calibration),
+        poll_ms: r.poll_ms.unwrap_or(100).max(1),
+        tolerance_deg: r.tolerance_deg,
+    })
 }
 
 /// Validated broker settings.
@@ -208,6 +309,11 @@ pub struct VideoInput {
     /// For a file: replay factor (1 = the stream's own timing, 0 = as fast as the detector
     /// goes); `None` for a live source.
     pub file_speed: Option<f64>,
+    /// `detector = "model" | "classical" | "cascade"` (checked here); `None` is the measured
+    /// default, the model alone.
+    pub detector: Option<String>,
+    /// `model = "boats.onnx"`, resolved against the config's folder; `None` is the shipped model.
+    pub model: Option<PathBuf>,
 }
 
 /// One validated input.
@@ -248,6 +354,8 @@ pub struct NodeConfig {
     pub tracker: TrackerConfig,
     /// Anomaly stage settings.
     pub anomaly: AnomalyConfig,
+    /// The PTZ head steered by `slew_to_cue` commands, if any.
+    pub ptz: Option<PtzConfig>,
 }
 
 impl NodeConfig {
@@ -343,6 +451,10 @@ impl NodeConfig {
             if r.calibration.is_some() {
                 return Err(invalid(&format!("{key}.calibration"), "only video inputs take a calibration".into()));
             }
+            if r.detector.is_some() || r.model.is_some() {
+                let k = if r.detector.is_some() { "detector" } else { "model" };
+                return Err(invalid(&format!("{key}.{k}"), format!("only video inputs take a {k}")));
+            }
             let mut url: SourceUrl = r.url.parse().map_err(|e| invalid(&format!("{key}.url"), format!("{e}")))?;
             if let SourceUrl::File { path, .. } = &mut url {
                 *path = resolve(path);
@@ -396,6 +508,10 @@ impl NodeConfig {
             }
             anomaly.zones_dir = Some(d);
         }
+        let ptz = match raw.ptz {
+            Some(r) => Some(ptz_config(r, &resolve).map_err(|(k, why)| invalid(&k, why))?),
+            None => None,
+        };
         Ok(NodeConfig {
             file: f.clone(),
             site: raw.site,
@@ -407,6 +523,7 @@ impl NodeConfig {
             outbox: raw.outbox,
             tracker,
             anomaly,
+            ptz,
         })
     }
 
@@ -433,6 +550,11 @@ fn video_input(
             "video inputs need `calibration = \"site.toml\"` (a site calibration, as assets/calibration/)".into(),
         ));
     };
+    if let Some(d) = &r.detector
+        && !matches!(d.as_str(), "model" | "classical" | "cascade" | "onnx" | "hotspot" | "verified")
+    {
+        return Err((format!("{key}.detector"), format!("unknown detector {d:?}: expected model, classical or cascade")));
+    }
     let (url, uri, file_speed) = if r.url.starts_with("file://") {
         let Ok(SourceUrl::File { path, speed }) = r.url.parse::<SourceUrl>() else {
             return Err((format!("{key}.url"), format!("{:?} is not a file:///absolute/path[?speed=S] URL", r.url)));
@@ -450,7 +572,13 @@ fn video_input(
         kind: InputKind::Video,
         name: r.name.unwrap_or_else(|| r.url.clone()),
         url,
-        video: Some(VideoInput { uri, calibration: resolve(calibration), file_speed }),
+        video: Some(VideoInput {
+            uri,
+            calibration: resolve(calibration),
+            file_speed,
+            detector: r.detector,
+            model: r.model.as_deref().map(resolve),
+        }),
         sensor: r.sensor.unwrap_or_else(|| format!("ir-{site}")),
     })
 }
@@ -530,6 +658,34 @@ mod tests {
         assert!(e.contains("key `site`"), "{e}");
     }
 
+    #[test]
+    fn a_ptz_section_is_parsed_and_checked() {
+        let cfg = |ptz: &str| {
+            NodeConfig::from_toml(
+                &format!(
+                    "site = \"a\"\ndata_dir = \"d\"\n[broker]\nurl = \"mqtt://x\"\n\
+                     [[input]]\nkind = \"nmea\"\nurl = \"udp://127.0.0.1:0\"\n[ptz]\n{ptz}"
+                ),
+                Path::new("/etc/n.toml"),
+            )
+        };
+        let c = cfg("url = \"tcp://10.0.0.9:4001\"\ncalibration = \"cal.toml\"\n").unwrap();
+        let p = c.ptz.unwrap();
+        assert_eq!(p.url, PtzUrl::Tcp("10.0.0.9:4001".into()));
+        assert_eq!((p.address, p.protocol.name(), p.name.as_str()), (1, "pelco-d", "ptz"));
+        assert_eq!(p.calibration, Path::new("/etc/cal.toml"));
+        let c = cfg("url = \"serial:///dev/ttyUSB0?baud=4800\"\nprotocol = \"pelco-p\"\naddress = 0\ncalibration = \"/c.toml\"\n")
+            .unwrap();
+        let p = c.ptz.unwrap();
+        assert_eq!(p.url, PtzUrl::Serial { path: "/dev/ttyUSB0".into(), baud: 4800 });
+        assert_eq!((p.address, p.protocol.name()), (0, "pelco-p"));
+        let e = cfg("url = \"udp://x:1\"\ncalibration = \"c\"\n").unwrap_err().to_string();
+        assert!(e.contains("ptz.url"), "{e}");
+        let e = cfg("url = \"tcp://x:1\"\nprotocol = \"visca\"\ncalibration = \"c\"\n").unwrap_err().to_string();
+        assert!(e.contains("ptz.protocol") && e.contains("pelco-d or pelco-p"), "{e}");
+        assert!(cfg("url = \"tcp://x:1\"\n").is_err(), "the calibration is required");
+    }
+
     fn video(extra: &str) -> Result<NodeConfig, ConfigError> {
         NodeConfig::from_toml(
             &format!(
@@ -554,6 +710,14 @@ mod tests {
         assert!(c.inputs[0].url.is_none() && !c.is_batch());
         let c = video("url = \"file:///v/a.mkv?speed=0\"\ncalibration = \"/c.toml\"\n").unwrap();
         assert_eq!(c.inputs[0].video.as_ref().unwrap().file_speed, Some(0.0));
+        assert_eq!(c.inputs[0].video.as_ref().unwrap().detector, None);
+        let c =
+            video("url = \"a.mkv\"\ncalibration = \"c.toml\"\ndetector = \"classical\"\nmodel = \"m.onnx\"\n").unwrap();
+        let v = c.inputs[0].video.as_ref().unwrap();
+        assert_eq!(v.detector.as_deref(), Some("classical"));
+        assert!(v.model.as_ref().unwrap().is_absolute());
+        let e = video("url = \"a.mkv\"\ncalibration = \"c.toml\"\ndetector = \"yolo\"\n").unwrap_err().to_string();
+        assert!(e.contains("detector") && e.contains("model, classical or cascade"), "{e}");
     }
 
     #[cfg(not(feature = "thermal"))]

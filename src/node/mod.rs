@@ -14,6 +14,8 @@
 
 /// `node.toml` and its validation.
 pub mod config;
+/// Slew-to-cue: `slew_to_cue` commands steer the `[ptz]` head.
+pub mod cue;
 /// Input stages.
 pub mod input;
 /// The service: stage wiring and lifecycle.

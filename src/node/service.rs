@@ -90,6 +90,7 @@ struct StatusCtx {
     det_tx: mpsc::WeakSender<input::DetectionMsg>,
     det_cap: u64,
     bus: BusHandle,
+    ptz: Option<super::cue::CueHandle>,
 }
 
 impl StatusCtx {
@@ -114,6 +115,9 @@ impl StatusCtx {
                 rate_hz: rate,
                 errors: p.counters.errors.load(Ordering::Relaxed),
             });
+        }
+        if let Some(p) = &self.ptz {
+            sensors.push(p.health());
         }
         let dets = self.track.detections.load(Ordering::Relaxed);
         let det_rate = dets.saturating_sub(self.last_dets) as f64 / dt;
@@ -198,6 +202,7 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
         Some(tracking::AnomalyStage {
             engine: crate::anomaly::Engine::new(ecfg, zones, crate::coast::Coast::macau()),
             ais: crate::anomaly::AisLog::default(),
+            ir_chips: Default::default(),
         })
     } else {
         None
@@ -213,6 +218,13 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
         Duration::from_millis(cfg.intervals.scan_idle_ms),
         stages.clone(),
     ));
+    let (ptz, ptz_task) = match cfg.ptz.clone() {
+        Some(p) => {
+            let (h, t) = super::cue::spawn(p, stages.clone());
+            (Some(h), Some(t))
+        }
+        None => (None, None),
+    };
     let mut status = StatusCtx {
         site: cfg.site.clone(),
         started: Instant::now(),
@@ -224,6 +236,7 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
         det_tx: det_tx.downgrade(),
         det_cap: cfg.queues.detections as u64,
         bus: handle.clone(),
+        ptz,
     };
     drop(det_tx);
     status.publish();
@@ -253,7 +266,9 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
             // Cancel-safe: `recv` loses nothing.
             Some(c) = commands.recv() => {
                 match c.message {
-                    Ok(m) => tracing::info!(command = ?m, "command received (slew-to-cue and sensor config land with the PTZ bridge)"),
+                    Ok(crate::bus::msg::Message::Cmd(m)) => dispatch(&m, status.ptz.as_ref()),
+                    Ok(m) => tracing::warn!(topic = %c.topic, message = ?m, "not a command on the command topic: ignored"),
+                    // Already counted in the bus's `rejected` counter (status `bus.rejected`).
                     Err(why) => tracing::warn!(reason = %why, "invalid command rejected"),
                 }
             }
@@ -268,6 +283,9 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
     }
     stages.cancel();
     let _ = tracker_task.await;
+    if let Some(t) = ptz_task {
+        let _ = t.await;
+    }
     status.publish();
     // Give the last status a moment to leave before the loop sends `offline` and disconnects.
     tokio::task::yield_now().await;
@@ -277,4 +295,22 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
         Err(_) => handle.counters(),
     };
     Ok(RunSummary { batch_complete, bus: counters, outbox_depth: handle.outbox_depth() })
+}
+
+/// Acts on one validated command: `slew_to_cue` goes to the PTZ task (`[ptz]`), the rest is
+/// logged.
+fn dispatch(m: &crate::bus::msg::CommandMsg, ptz: Option<&super::cue::CueHandle>) {
+    use crate::bus::msg::Command;
+    match (&m.command, ptz) {
+        (Command::SlewToCue { bearing_deg, range_m, track_id }, Some(p)) => {
+            tracing::info!(id = %m.id, bearing_deg, "slew-to-cue received");
+            p.cue(super::cue::CueRequest { bearing_deg: *bearing_deg, range_m: *range_m, track_id: track_id.clone() });
+        }
+        (Command::SlewToCue { .. }, None) => {
+            tracing::warn!(id = %m.id, "slew-to-cue received but this node has no [ptz] head: ignored");
+        }
+        (Command::SensorConfig { .. }, _) => {
+            tracing::info!(id = %m.id, command = ?m.command, "sensor config received (not applied at run time)");
+        }
+    }
 }

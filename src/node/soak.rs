@@ -55,7 +55,8 @@ pub struct Percentiles {
 }
 
 impl Percentiles {
-    fn of(mut v: Vec<f64>) -> Self {
+    /// Nearest-rank percentiles of a sample (also used by `seawarden demo`).
+    pub fn of(mut v: Vec<f64>) -> Self {
         if v.is_empty() {
             return Percentiles::default();
         }

@@ -51,7 +51,39 @@ pub struct AnomalyStage {
     pub engine: Engine,
     /// AIS reports seen so far (for the AIS gap / spoof rules).
     pub ais: AisLog,
+    /// The latest IR snapshot chip per track id, attached to that track's alerts as
+    /// `ir_snapshot` evidence (see `ingest::thermal::snapshot`).
+    pub ir_chips: std::collections::HashMap<String, String>,
 }
+
+/// Gives each IR detection's snapshot chip to the nearest confirmed track fed by IR within
+/// [`CHIP_GATE_M`]: the tracker does not expose its assignments, and at one IR scan per frame
+/// the nearest IR track is the one the detection updated.
+fn keep_ir_chips(
+    dets: &[crate::detection::Detection],
+    confirmed: &[Track],
+    chips: &mut std::collections::HashMap<String, String>,
+) {
+    for d in dets.iter().filter(|d| d.kind == SensorKind::Ir) {
+        let Some(uri) = crate::ingest::thermal::snapshot::take(d) else { continue };
+        let Some((lat, lon)) = d.position.lat_lon() else { continue };
+        let here = LatLon::new(lat, lon);
+        let nearest = confirmed
+            .iter()
+            .filter(|t| t.sources.contains(&SensorKind::Ir))
+            .map(|t| (t, crate::geodesy::distance_m(here, LatLon::new(t.lat_deg, t.lon_deg))))
+            .filter(|(_, m)| *m <= CHIP_GATE_M)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((t, _)) = nearest {
+            chips.insert(t.id.0.clone(), uri);
+        }
+    }
+    // Only tracks still confirmed keep a chip (bounded by the track count).
+    chips.retain(|id, _| confirmed.iter().any(|t| &t.id.0 == id));
+}
+
+/// Farthest an IR detection may be from a track to give it its snapshot, metres.
+const CHIP_GATE_M: f64 = 300.0;
 
 struct Pending {
     time_s: f64,
@@ -73,7 +105,35 @@ pub fn report(t: &Track) -> TrackReport {
         sigma_m: sigma.is_finite().then_some(sigma),
         mmsi: t.identity.mmsi,
         status: Some(format!("{:?}", t.status).to_lowercase()),
+        sources: t.sources.iter().map(|k| sensor_kind_name(*k).to_string()).collect(),
+        class: Some(vessel_class_name(t.class).to_string()),
+        cov_ne_m2: cov_ne(&t.cov_en),
+        ..Default::default()
     }
+}
+
+/// The bus name of a sensor kind (`ais`, `radar`, `ir`), as the console's symbols read it.
+fn sensor_kind_name(k: SensorKind) -> &'static str {
+    match k {
+        SensorKind::Ais => "ais",
+        SensorKind::Radar => "radar",
+        SensorKind::Ir => "ir",
+    }
+}
+
+/// The bus name of a vessel class (`small_craft`, `vessel`, `unknown`).
+fn vessel_class_name(c: crate::track::VesselClass) -> &'static str {
+    match c {
+        crate::track::VesselClass::SmallCraft => "small_craft",
+        crate::track::VesselClass::Vessel => "vessel",
+        crate::track::VesselClass::Unknown => "unknown",
+    }
+}
+
+/// `[n_n, n_e, e_e]` of the east/north position block of a track covariance, when it is usable.
+fn cov_ne(c: &[[f64; 4]; 4]) -> Option<[f64; 3]> {
+    let v = [c[1][1], 0.5 * (c[0][1] + c[1][0]), c[0][0]];
+    (v.iter().all(|x| x.is_finite()) && v[0] >= 0.0 && v[2] >= 0.0).then_some(v)
 }
 
 /// Run the tracker stage until the detections channel closes (all inputs ended) or `shutdown`.
@@ -195,11 +255,17 @@ fn step(
                     a.ais.report(mmsi, d.time_s, lat, lon);
                 }
             }
+            keep_ir_chips(&p.dets, &confirmed, &mut a.ir_chips);
             raised.clear();
             a.engine.update(p.time_s, &confirmed, &a.ais, raised);
             for alert in raised.iter_mut() {
                 if alert.site.is_empty() {
                     alert.site = site.to_string();
+                }
+                if let Some(uri) = a.ir_chips.get(&alert.track_id)
+                    && !alert.evidence.iter().any(|e| e.kind == "ir_snapshot")
+                {
+                    alert.evidence.push(crate::alert::Evidence { kind: "ir_snapshot".into(), uri: uri.clone() });
                 }
                 counters.alerts.fetch_add(1, Ordering::Relaxed);
                 if let Err(e) = bus.commit_alert(alerts_topic, alert) {
@@ -220,5 +286,97 @@ fn publish(bus: &BusHandle, topic: &str, site: &str, tracker: Option<&DefaultTra
     match serde_json::to_vec(&msg) {
         Ok(p) => bus.publish_tracks(topic, p),
         Err(e) => tracing::warn!(error = %e, "could not encode a track batch"),
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::track::{TrackId, TrackStatus, VesselClass};
+
+    /// The bus form carries what the console's symbols, class filter and 2σ ellipse need.
+    #[test]
+    fn a_report_carries_sources_class_and_covariance() {
+        let mut cov = [[0.0; 4]; 4];
+        cov[0][0] = 100.0; // σe = 10 m
+        cov[1][1] = 400.0; // σn = 20 m
+        cov[0][1] = 30.0;
+        cov[1][0] = 30.0;
+        let t = Track {
+            id: TrackId("7".into()),
+            time_s: 10.0,
+            lat_deg: 22.1,
+            lon_deg: 113.55,
+            sog_kn: 25.0,
+            cog_deg: 90.0,
+            cov_en: cov,
+            status: TrackStatus::Confirmed,
+            sources: vec![SensorKind::Radar, SensorKind::Ir],
+            identity: Default::default(),
+            class: VesselClass::SmallCraft,
+            length_m: Some(9.0),
+            dark: true,
+            history: vec![],
+        };
+        let r = report(&t);
+        assert_eq!(r.sources, vec!["radar", "ir"]);
+        assert_eq!(r.class.as_deref(), Some("small_craft"));
+        assert_eq!(r.cov_ne_m2, Some([400.0, 30.0, 100.0]));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["cov_ne_m2"], serde_json::json!([400.0, 30.0, 100.0]));
+        // A non-finite covariance is left out rather than sent.
+        let mut bad = t.clone();
+        bad.cov_en[0][0] = f64::NAN;
+        assert_eq!(report(&bad).cov_ne_m2, None);
+    }
+}
+
+#[cfg(test)]
+mod ir_chip_tests {
+    use super::*;
+    use crate::detection::{Detection, Position};
+    use crate::track::{TrackId, TrackStatus, VesselClass};
+
+    fn track(id: &str, lat: f64, lon: f64, sources: Vec<SensorKind>) -> Track {
+        Track {
+            id: TrackId(id.into()),
+            time_s: 5.0,
+            lat_deg: lat,
+            lon_deg: lon,
+            sog_kn: 0.0,
+            cog_deg: 0.0,
+            cov_en: [[0.0; 4]; 4],
+            status: TrackStatus::Confirmed,
+            sources,
+            identity: Default::default(),
+            class: VesselClass::Unknown,
+            length_m: None,
+            dark: true,
+            history: Vec::new(),
+        }
+    }
+
+    /// An IR detection's chip goes to the nearest IR-fed track within the gate, not to a
+    /// radar-only track nor to one too far; chips of tracks no longer confirmed are dropped.
+    #[test]
+    fn a_chip_goes_to_the_nearest_ir_track() {
+        let det = Detection {
+            time_s: 5.0,
+            sensor: "ir-chip-test".into(),
+            kind: SensorKind::Ir,
+            position: Position::circular(22.1, 113.5, 20.0),
+            velocity: None,
+            identity: Default::default(),
+        };
+        crate::ingest::thermal::snapshot::remember(&det, "data:image/png;base64,AAAA".into());
+        let tracks = [
+            track("radar-only", 22.1, 113.5, vec![SensorKind::Radar]),
+            track("near", 22.1005, 113.5, vec![SensorKind::Ir]),
+            track("far", 22.2, 113.5, vec![SensorKind::Ir]),
+        ];
+        let mut chips = std::collections::HashMap::from([("gone".to_string(), "old".to_string())]);
+        keep_ir_chips(std::slice::from_ref(&det), &tracks, &mut chips);
+        assert_eq!(chips.len(), 1, "{chips:?}");
+        assert_eq!(chips.get("near").map(String::as_str), Some("data:image/png;base64,AAAA"));
     }
 }

@@ -1,4 +1,4 @@
-//! Video input stage: GStreamer capture → hot-spot detector → geolocator → [`Detection`]s, on a
+//! Video input stage: GStreamer capture → detector → geolocator → [`Detection`]s, on a
 //! dedicated thread (capture and detection block), into the same bounded detections channel as
 //! the line inputs.
 //!
@@ -16,8 +16,12 @@
 //! Counters in the status report: `lines` = frames, `errors` = frames that could not be used or
 //! blobs that did not geolocate, plus one for a failure that ended the input; detections go to
 //! the tracker's rate. A failure (camera unreachable after reconnects, bad calibration, a
-//! resolution that does not match the calibration) ends this input with its reason in the log
-//! and in the status (`ended: failed("…")`); the node keeps running its other inputs.
+//! resolution that does not match the calibration, a missing or malformed ONNX model for the
+//! `model`/`cascade` detector) ends this input with its reason in the log and in the status
+//! (`ended: failed("…")`); the node keeps running its other inputs.
+//!
+//! Detector: `detector = "model" | "classical" | "cascade"` on the input (default `model`, the
+//! measured best; see `assets/models/MODEL.md`), `model = "…onnx"` (default: the shipped model).
 
 use std::sync::Arc;
 
@@ -128,10 +132,19 @@ mod pipeline {
     use super::super::config::VideoInput;
     use super::super::input::{DetectionMsg, InputCounters};
     use crate::ingest::source::{SourceState, SourceStatus};
-    use crate::ingest::thermal::{Capture, CaptureOptions, Detector as _, calibrated_pipeline};
+    use crate::ingest::thermal::{Capture, CaptureOptions, Detector as _, DetectorChoice, calibrated_detector};
 
-    /// The detector's threshold, local clutter standard deviations (as `seawarden detect`'s default).
-    const THRESHOLD_SIGMA: f32 = 5.0;
+    /// The detector settings of `video` (the defaults are `seawarden detect`'s).
+    fn choice(video: &VideoInput) -> Result<DetectorChoice, String> {
+        let mut c = DetectorChoice::default();
+        if let Some(d) = &video.detector {
+            c.kind = d.parse()?;
+        }
+        if let Some(m) = &video.model {
+            c.model.clone_from(m);
+        }
+        Ok(c)
+    }
 
     /// Capture, detect and geolocate until the source ends, the receiver goes or `token` fires.
     pub(super) fn run(
@@ -144,8 +157,14 @@ mod pipeline {
     ) -> Result<(), String> {
         let cal = SiteCalibration::from_path(&video.calibration)
             .map_err(|e| format!("calibration {}: {e}", video.calibration.display()))?;
-        let (mut detector, geolocator) = calibrated_pipeline(&cal, sensor, THRESHOLD_SIGMA)
-            .map_err(|e| format!("calibration {}: {e}", video.calibration.display()))?;
+        let choice = choice(video)?;
+        let (mut detector, geolocator) = calibrated_detector(&cal, sensor, &choice).map_err(|e| match e {
+            crate::ingest::thermal::PipelineError::Calibration(e) => {
+                format!("calibration {}: {e}", video.calibration.display())
+            }
+            e => e.to_string(),
+        })?;
+        tracing::info!(detector = %detector.kind(), "video detector ready");
         let mut capture = Capture::open(&video.uri, CaptureOptions::default()).map_err(|e| e.to_string())?;
         status.send_modify(|s| s.state = SourceState::Connected);
         let wall0 = crate::bus::client::now_s();
@@ -186,6 +205,10 @@ mod pipeline {
             for b in &blobs {
                 match geolocator.detection(wall0 + t, b) {
                     Ok(d) => {
+                        // The chip the tracker hands to this detection's track, for alert evidence.
+                        if let Some(uri) = crate::ingest::thermal::snapshot::chip_uri(&view, b) {
+                            crate::ingest::thermal::snapshot::remember(&d, uri);
+                        }
                         if tx.blocking_send(DetectionMsg::Detection(d)).is_err() {
                             return Ok(());
                         }

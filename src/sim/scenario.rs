@@ -34,7 +34,7 @@ pub struct Scenario {
 }
 
 /// All scenario names, in the order `--list` shows them.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 11] = [
     "quiet-day",
     "busy-harbour",
     "night-smuggling",
@@ -45,6 +45,7 @@ pub const NAMES: [&str; 10] = [
     "stress-2000",
     "smuggling-wave",
     "dusk-harbour",
+    "macau-night",
 ];
 
 impl Scenario {
@@ -86,6 +87,8 @@ impl Scenario {
             "smuggling-wave" => s("smuggling-wave", "ten night runs to ten hotspots among dark fishing boats, ferries and cargo (anomaly evaluation)", 9, 25.0, 1_773_426_600.0),
             // 2026-03-10T10:05:00Z = 18:05 local, sunset about 18:25: benign look-alikes only.
             "dusk-harbour" => s("dusk-harbour", "benign look-alikes at dusk: pleasure craft heading home, fast ferries near shore, fishing boats loitering", 10, 30.0, 1_773_137_100.0),
+            // 2026-03-12T18:30:00Z = 02:30 local.
+            "macau-night" => s("macau-night", "the demo night: ferries, cargo, fishing, two smuggling runs to Coloane, a rendezvous at sea, a boat adrift", 11, 10.0, 1_773_340_200.0),
             _ => return None,
         })
     }
@@ -112,6 +115,7 @@ impl Scenario {
             "stress-2000" => stress(&mut b, 2_000)?,
             "smuggling-wave" => smuggling_wave(&mut b)?,
             "dusk-harbour" => dusk_harbour(&mut b)?,
+            "macau-night" => macau_night(&mut b)?,
             other => return Err(SimError::UnknownScenario(other.to_owned())),
         }
         Ok(b.plans)
@@ -663,5 +667,95 @@ fn stress(b: &mut Builder, n: usize) -> Result<(), SimError> {
         );
         placed += 1;
     }
+    Ok(())
+}
+
+/// The demo night (`seawarden demo`): legitimate traffic (ferries, cargo, an anchored ship, fishing
+/// boats with and without AIS), two dark runs from the Hengqin/Zhuhai side to Coloane hotspots
+/// (the first already under way at the start, so a short demo sees it), a dark fast craft meeting
+/// a fishing boat at sea, and a fishing boat whose engine fails and drifts (a rescue).
+fn macau_night(b: &mut Builder) -> Result<(), SimError> {
+    // Smuggling run 1, its last 1.5 km from Hengqin South to Cheoc Van still ahead at the start.
+    let target = b.hotspot("cheoc-van")?;
+    let out = last_stretch(&b.route(HENGQIN_SOUTH, target)?, 1_500.0);
+    let back = b.route(target, HENGQIN_SOUTH)?;
+    let run1 = b.add(
+        VesselClass::FastCraft,
+        0.0,
+        out[0],
+        kn(30.0),
+        vec![
+            b.follow(out, 32.0, Behaviour::Smuggling).in_zone("cheoc-van"),
+            Step::new(Action::Hold { centre: b.xy(target), speed_mps: kn(1.0), until_s: 240.0 }, Behaviour::Smuggling).in_zone("cheoc-van"),
+            b.follow(back, 32.0, Behaviour::Smuggling).in_zone("cheoc-van"),
+        ],
+        None,
+    );
+    debug_assert_eq!(run1, 0);
+    // Smuggling run 2, from the Hengqin channel to Coloane village.
+    b.smuggler(90.0, HENGQIN_CHANNEL, "coloane-village-west")?;
+    // The rendezvous: a fishing boat (AIS on) waits at sea; a dark fast craft comes alongside.
+    let meet = b.snap(LatLon::new(22.082, 113.612))?;
+    let meet_xy = b.xy(meet);
+    let hold_until = 420.0;
+    let mother_path = last_stretch(&b.route(SEA_SOUTH_EAST, meet)?, kn(8.0) * 60.0);
+    let mother_out = b.route(meet, LatLon::new(22.056, 113.62))?;
+    let mother_fit = b.fit(AisClass::A, 412, "YUE DONG YU 88", 30);
+    let fast_idx = b.plans.len() + 1;
+    let mother_start = mother_path[0];
+    let mother = b.add(
+        VesselClass::Fishing,
+        0.0,
+        mother_start,
+        kn(8.0),
+        vec![
+            b.follow(mother_path, 8.0, Behaviour::Transit),
+            Step::new(Action::Hold { centre: meet_xy, speed_mps: kn(0.8), until_s: hold_until }, Behaviour::Rendezvous).with_partner(&format!("v{fast_idx}")),
+            b.follow(mother_out, 9.0, Behaviour::Transit),
+        ],
+        Some(mother_fit),
+    );
+    let fast_path = last_stretch(&b.route(HENGQIN_SOUTH, meet)?, kn(30.0) * 150.0);
+    let fast_start = fast_path[0];
+    let fast = b.add(
+        VesselClass::FastCraft,
+        30.0,
+        fast_start,
+        kn(25.0),
+        vec![
+            b.follow(fast_path, 30.0, Behaviour::Smuggling),
+            Step::new(Action::Hold { centre: meet_xy, speed_mps: kn(0.8), until_s: hold_until }, Behaviour::Rendezvous).with_partner(&format!("v{mother}")),
+            Step::new(Action::Exit { heading_deg: 200.0, speed_mps: kn(30.0) }, Behaviour::Smuggling),
+        ],
+        None,
+    );
+    debug_assert_eq!(fast, fast_idx);
+    // The boat adrift: it works its spot until its engine fails at 60 s, then the ebb sets it
+    // south-west.
+    let adrift = b.snap(LatLon::new(22.100, 113.640))?;
+    let fit = b.fit(AisClass::A, 412, "YUE ZHU YU 5", 30);
+    let adrift_xy = b.xy(adrift);
+    b.add(
+        VesselClass::Fishing,
+        0.0,
+        adrift_xy,
+        kn(2.0),
+        vec![
+            Step::new(Action::Hold { centre: adrift_xy, speed_mps: kn(2.0), until_s: 60.0 }, Behaviour::Transit),
+            Step::new(Action::Drift { set_deg: 225.0, rate_mps: kn(1.0), until_s: f64::INFINITY }, Behaviour::Drifting),
+        ],
+        Some(fit),
+    );
+    // Legitimate night traffic.
+    b.ferry(0.0, OUTER_HARBOUR, HK_GATE, Some(80.0), "TURBOJET NIGHT")?;
+    b.ferry(150.0, HK_GATE, TAIPA_FERRY, None, "COTAI NIGHT 2")?;
+    b.ferry(330.0, TAIPA_FERRY, SHENZHEN_GATE, Some(30.0), "SHUN SHUI NIGHT")?;
+    b.cargo(0.0, CARGO_SOUTH, CARGO_NORTH_EAST, 20.0, "OCEAN PEARL")?;
+    b.cargo(200.0, CARGO_EAST, CARGO_SOUTH, 185.0, "HAI XING 8")?;
+    b.anchored(ANCHORAGE, "EVER PROSPER")?;
+    b.fishing(FISHING_GROUNDS[0], Some(AisClass::B), "AO YU 23")?;
+    b.fishing(FISHING_GROUNDS[2], None, "")?;
+    b.fishing(FISHING_GROUNDS[3], Some(AisClass::A), "YUE XIANG YU 1")?;
+    b.fishing(FISHING_GROUNDS[4], Some(AisClass::B), "AO YU 7")?;
     Ok(())
 }

@@ -15,8 +15,10 @@
 //! - [`client`]: the boat's side of a task (what `seawarden patrol` shows, its answers, `--simulate`).
 //! - [`intercept`]: earliest intercept of a moving target per unit, routed around land; ranking by ETA.
 //! - [`propose`]: the fastest unit for many targets at once, through per-boat water distance fields.
+//! - [`drone`]: the console's drone tasking: an alert's track to a checked mission and its bus message.
 
 pub mod client;
+pub mod drone;
 pub mod export;
 pub mod geofence;
 pub mod intercept;

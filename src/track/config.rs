@@ -149,6 +149,14 @@ pub struct SensorConfig {
     pub ir_range_prior_m: f64,
     /// 1-σ of that prior, m.
     pub ir_range_prior_sigma_m: f64,
+    /// 1-σ bearing error of an IR detection that carries only a position and a circular error
+    /// (the JSONL contract's `sigma_m` is then the range error), degrees.
+    pub ir_sigma_bearing_deg: f64,
+    /// Treat an IR detection from sensor `ir-<site>` of a known site (the built-in `sites.toml`)
+    /// as a bearing and range from that mast: a thermal camera's error is a thin wedge along the
+    /// line of sight (0.05° across, kilometres along), and a circle as wide as its range error
+    /// throws the bearing away.
+    pub ir_masts_from_sites: bool,
     /// Allowed sensor ids; empty accepts any non-empty id.
     pub allowed: Vec<String>,
 }
@@ -166,6 +174,12 @@ pub struct MergeConfig {
     /// ... and their velocities differ by at most this, m/s (tentative tracks know little of
     /// their velocity, so the statistical test alone would merge crossing vessels).
     pub max_speed_difference_mps: f64,
+    /// Two confirmed tracks, one with AIS and one that never had it, both confirmed at least this
+    /// long, are never merged: a dark boat alongside a transponder vessel (a rendezvous at sea)
+    /// is two vessels, s (0, the default, turns the exception off: measured on the rendezvous
+    /// scenario it lets the rendezvous rule fire but raises ID switches 7 → 26, the two boats
+    /// 15–60 m apart swapping tracks).
+    pub keep_dark_beside_ais_after_s: f64,
 }
 
 /// What `seawarden track` writes.
@@ -267,6 +281,8 @@ impl Default for SensorConfig {
             ais_sigma_cog_deg: 5.0,
             ir_range_prior_m: 3000.0,
             ir_range_prior_sigma_m: 2000.0,
+            ir_sigma_bearing_deg: 0.05,
+            ir_masts_from_sites: true,
             allowed: Vec::new(),
         }
     }
@@ -274,7 +290,12 @@ impl Default for SensorConfig {
 
 impl Default for MergeConfig {
     fn default() -> Self {
-        MergeConfig { max_distance_m: 200.0, gate_probability: 0.999, max_speed_difference_mps: 3.0 }
+        MergeConfig {
+            max_distance_m: 200.0,
+            gate_probability: 0.999,
+            max_speed_difference_mps: 3.0,
+            keep_dark_beside_ais_after_s: 0.0,
+        }
     }
 }
 
@@ -367,10 +388,15 @@ impl TrackerConfig {
             ("sensors.ais_sigma_cog_deg", self.sensors.ais_sigma_cog_deg),
             ("sensors.ir_range_prior_m", self.sensors.ir_range_prior_m),
             ("sensors.ir_range_prior_sigma_m", self.sensors.ir_range_prior_sigma_m),
+            ("sensors.ir_sigma_bearing_deg", self.sensors.ir_sigma_bearing_deg),
         ] {
             if !pos(v) {
                 return bad(k, "must be a finite number > 0");
             }
+        }
+        let k = self.merge.keep_dark_beside_ais_after_s;
+        if !(k.is_finite() && k >= 0.0) {
+            return bad("merge.keep_dark_beside_ais_after_s", "must be >= 0 (0 turns the exception off)");
         }
         if !(self.oosm.max_lag_s.is_finite() && self.oosm.max_lag_s >= 0.0) {
             return bad("oosm.max_lag_s", "must be >= 0");

@@ -19,6 +19,8 @@ pub mod assign;
 pub mod associator;
 /// Micro-benchmark helpers: per-scan time vs number of targets.
 pub mod bench;
+/// Sensor masts from sensor names (`ir-<site>`).
+pub mod masts;
 /// Union-find clustering of gated pairs.
 pub mod cluster;
 /// Tracker configuration (`assets/track.toml`).

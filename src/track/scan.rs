@@ -6,6 +6,7 @@
 use nalgebra::{Matrix2, Vector2};
 
 use super::config::SensorConfig;
+use super::masts;
 use super::measurement::{Measurement, Model, ais, bearing::BearingRange, cartesian, polar};
 use crate::detection::{Detection, Position, SensorKind};
 use crate::geodesy::{Enu, LatLon};
@@ -45,6 +46,37 @@ pub enum Reject {
     NoSensorPosition,
 }
 
+/// An IR detection at `en` seen from `mast` with position error `r` as a bearing and range (the
+/// error's major axis is the range error; its minor axis the cross-range error, unless the error
+/// is circular — a JSONL line's `sigma_m` — when the camera's configured bearing error applies).
+/// `None` for a point on the mast.
+fn ir_wedge(mast: Vector2<f64>, en: Vector2<f64>, r: &Matrix2<f64>, cfg: &SensorConfig) -> Option<BearingRange> {
+    let d = en - mast;
+    let range = d.norm();
+    if !(range > 1.0) {
+        return None;
+    }
+    let (lo, hi) = eigenvalues(r);
+    let sigma_range = hi.sqrt();
+    let configured = cfg.ir_sigma_bearing_deg.to_radians();
+    let sigma_bearing = if lo < 0.25 * hi { (lo.sqrt() / range).max(1e-5) } else { configured };
+    Some(BearingRange {
+        sensor_en: mast,
+        bearing_rad: d.x.atan2(d.y),
+        sigma_bearing_rad: sigma_bearing,
+        range: Some((range, sigma_range)),
+        range_prior_m: (cfg.ir_range_prior_m, cfg.ir_range_prior_sigma_m),
+    })
+}
+
+/// Eigenvalues (smaller, larger) of a symmetric 2×2 matrix.
+fn eigenvalues(m: &Matrix2<f64>) -> (f64, f64) {
+    let (a, b, c) = (m[(0, 0)], 0.5 * (m[(0, 1)] + m[(1, 0)]), m[(1, 1)]);
+    let mid = 0.5 * (a + c);
+    let rad = (0.25 * (a - c).powi(2) + b * b).sqrt();
+    ((mid - rad).max(0.0), mid + rad)
+}
+
 /// Convert one detection.
 ///
 /// # Units
@@ -76,6 +108,13 @@ pub fn measurement_from_detection(
                 return Err(Reject::AbsurdSigma);
             }
             let en = frame.to_en(LatLon::new(lat_deg, lon_deg));
+            let mast = match d.kind {
+                SensorKind::Ir if cfg.ir_masts_from_sites => sensor_en.or_else(|| masts::mast_en(&d.sensor, frame)),
+                _ => None,
+            };
+            if let Some(b) = mast.and_then(|mast| ir_wedge(mast, en, &r, cfg)) {
+                return Ok(Measurement::from_model(Model::Polar(b), d.kind, mmsi));
+            }
             match (d.kind, d.velocity) {
                 (SensorKind::Ais, Some(v))
                     if v.sog_kn.is_finite() && v.cog_deg.is_finite() && v.sog_kn >= 0.0 && v.sog_kn < 102.2 =>
@@ -86,7 +125,13 @@ pub fn measurement_from_detection(
             }
         }
         Position::Polar { bearing_deg, range_m, sigma_bearing_deg, sigma_range_m } => {
-            let sensor_en = sensor_en.ok_or(Reject::NoSensorPosition)?;
+            let sensor_en = sensor_en
+                .or_else(|| {
+                    (d.kind == SensorKind::Ir && cfg.ir_masts_from_sites)
+                        .then(|| masts::mast_en(&d.sensor, frame))
+                        .flatten()
+                })
+                .ok_or(Reject::NoSensorPosition)?;
             if !(bearing_deg.is_finite()
                 && range_m.is_finite()
                 && sigma_bearing_deg.is_finite()
@@ -123,4 +168,44 @@ pub fn measurement_from_detection(
         }
     };
     Ok(Measurement::from_model(model, d.kind, mmsi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coast::Sites;
+
+    /// A JSONL-style IR line (lat/lon and a circular σ that is really the range error) from a
+    /// camera named after a site becomes a bearing/range measurement from that site's mast, with
+    /// the configured bearing error — not a circle kilometres wide.
+    #[test]
+    fn a_circular_ir_fix_from_a_known_camera_is_a_wedge_from_its_mast() {
+        let sites = Sites::macau();
+        let site = &sites.as_slice()[0];
+        let frame = Enu::at(site.position());
+        let target = frame.from_en(Vector2::new(3000.0, 4000.0));
+        let d = Detection {
+            time_s: 0.0,
+            sensor: format!("ir-{}", site.id),
+            kind: SensorKind::Ir,
+            position: Position::circular(target.lat_deg, target.lon_deg, 800.0),
+            velocity: None,
+            identity: Default::default(),
+        };
+        let cfg = SensorConfig::default();
+        let m = measurement_from_detection(&d, &frame, None, &cfg).unwrap();
+        let Model::Polar(b) = m.model else { panic!("{:?}", m.model) };
+        let (r, sr) = b.range.unwrap();
+        assert!((r - 5000.0).abs() < 1.0 && (sr - 800.0).abs() < 1e-6, "{r} {sr}");
+        assert!((b.bearing_rad - 3f64.atan2(4.0)).abs() < 1e-6);
+        assert!((b.sigma_bearing_rad - cfg.ir_sigma_bearing_deg.to_radians()).abs() < 1e-12);
+        // Switched off, or from an unknown camera: the circle as given.
+        let off = SensorConfig { ir_masts_from_sites: false, ..SensorConfig::default() };
+        assert!(matches!(measurement_from_detection(&d, &frame, None, &off).unwrap().model, Model::Position { .. }));
+        let other = Detection { sensor: "ir-elsewhere".into(), ..d };
+        assert!(matches!(
+            measurement_from_detection(&other, &frame, None, &cfg).unwrap().model,
+            Model::Position { .. }
+        ));
+    }
 }

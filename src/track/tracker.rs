@@ -462,6 +462,17 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                         continue;
                     }
                 }
+                // A dark vessel alongside a transponder vessel (a rendezvous at sea, a tow) is two
+                // vessels: two tracks each confirmed for a while, one with AIS and one that never
+                // had it, are kept apart however close they come.
+                if a.mmsi.is_some() != b.mmsi.is_some()
+                    && a.is_confirmed()
+                    && b.is_confirmed()
+                    && self.merge.keep_dark_beside_ais_after_s > 0.0
+                    && (a.time_s - a.born_s).min(b.time_s - b.born_s) >= self.merge.keep_dark_beside_ais_after_s
+                {
+                    continue;
+                }
                 let (ga, gb) = (&est[i], &est[j]);
                 if (ga.pos() - gb.pos()).norm() > r {
                     continue;

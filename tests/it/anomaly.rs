@@ -22,7 +22,8 @@ fn sw(args: &[&str]) -> std::process::Output {
 fn analyze_is_deterministic_follows_the_contract_and_catches_the_rendezvous_run() {
     let dir = tmp("rdv");
     let d = dir.to_str().unwrap();
-    sw(&["sim", "--scenario", "rendezvous", "--out", d]);
+    // Five minutes: the first run (dark, fast, from t = 0) is alerted within the first two.
+    sw(&["sim", "--scenario", "rendezvous", "--duration", "5m", "--out", d]);
     let meas = format!("{d}/measurements.jsonl");
     let (a1, a2) = (format!("{d}/alerts1.jsonl"), format!("{d}/alerts2.jsonl"));
     sw(&["analyze", "--input", &meas, "--ais", &format!("{d}/ais.nmea"), "--output", &a1]);
@@ -69,8 +70,8 @@ async fn analyze_gives_the_alert_ids_a_live_node_raises() {
 
     let dir = tmp("node");
     let d = dir.to_str().unwrap();
-    // Eight minutes of the night scenario: three runs are alerted by then.
-    sw(&["sim", "--scenario", "night-smuggling", "--duration", "8m", "--out", d]);
+    // Five minutes of the night scenario: the first runs are alerted by then.
+    sw(&["sim", "--scenario", "night-smuggling", "--duration", "5m", "--out", d]);
     let meas = dir.join("measurements.jsonl");
     let alerts = dir.join("alerts.jsonl");
     sw(&["analyze", "--input", meas.to_str().unwrap(), "--output", alerts.to_str().unwrap(), "--site", "hac-sa"]);

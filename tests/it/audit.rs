@@ -442,9 +442,7 @@ mod bundle {
             lon: 113.57,
             sog_kn: 25.0,
             cog_deg: 90.0,
-            sigma_m: None,
-            mmsi: None,
-            status: None,
+            ..Default::default()
         };
         serde_json::to_vec(&TracksMsg::new("hac-sa", time_s, vec![t])).unwrap()
     }

@@ -3,6 +3,7 @@ mod ais;
 mod anomaly;
 mod audit;
 mod bus;
+mod demo;
 mod node;
 mod eval;
 mod source;

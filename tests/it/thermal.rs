@@ -294,17 +294,33 @@ mod detect_cli {
             .collect()
     }
 
+    /// `seawarden detect` on `c` with `extra` flags; its detections.
+    fn detect(
+        c: &seawarden::sim::thermal::ClipSummary,
+        dir: &Path,
+        extra: &[&str],
+    ) -> Vec<serde_json::Map<String, serde_json::Value>> {
+        let out = dir.join("dets.jsonl");
+        let o = Command::new(seawarden_bin())
+            .args(["detect", "--input", c.video.to_str().unwrap(), "--output", out.to_str().unwrap()])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        lines(&out)
+    }
+
+    /// The contract, for each detector: the default (the model alone) and the classical one.
     #[test]
     fn writes_the_contract_fields_with_zero_based_frames() {
         let dir = tempfile::tempdir().unwrap();
         let c = clip(dir.path());
-        let out = dir.path().join("dets.jsonl");
-        let status = Command::new(seawarden_bin())
-            .args(["detect", "--input", c.video.to_str().unwrap(), "--output", out.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let dets = lines(&out);
+        for extra in [&["--detector", "classical"][..], &[]] {
+            contract(&detect(&c, dir.path(), extra), extra);
+        }
+    }
+
+    fn contract(dets: &[serde_json::Map<String, serde_json::Value>], extra: &[&str]) {
         assert!(!dets.is_empty());
         let mut keys: Vec<&str> = dets[0].keys().map(String::as_str).collect();
         keys.sort();
@@ -313,29 +329,43 @@ mod detect_cli {
         assert!(frames.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(frames[0], 0, "the first frame is frame 0");
         assert!(frames.iter().all(|&f| f < 15));
-        for d in &dets {
+        for d in dets {
             let t = d["time"].as_f64().unwrap();
             assert!((t - d["frame"].as_f64().unwrap() / 25.0).abs() < 1e-6, "{d:?}");
             assert!(d["w"].as_u64().unwrap() >= 1 && d["x"].as_u64().unwrap() + d["w"].as_u64().unwrap() <= 320);
         }
         // Two boats in all 15 frames.
         let per_frame = dets.len() as f64 / 15.0;
-        assert!((1.5..=3.0).contains(&per_frame), "{per_frame}");
+        assert!((1.5..=3.0).contains(&per_frame), "{extra:?}: {per_frame}");
+    }
+
+    /// The default detector is the model: its class names come from the model, not `hotspot`.
+    #[test]
+    fn the_default_detector_is_the_model_and_a_missing_model_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = clip(dir.path());
+        let dets = detect(&c, dir.path(), &[]);
+        assert!(dets.iter().all(|d| d["class"] == "boat"), "{:?}", dets.first());
+        let classical = detect(&c, dir.path(), &["--detector", "classical"]);
+        assert!(classical.iter().all(|d| d["class"] != "boat"), "{:?}", classical.first());
+        for kind in ["model", "cascade"] {
+            let o = Command::new(seawarden_bin())
+                .args(["detect", "--input", c.video.to_str().unwrap(), "--detector", kind])
+                .args(["--model", "/nonexistent/boats.onnx", "--output"])
+                .arg(dir.path().join("x.jsonl"))
+                .output()
+                .unwrap();
+            assert!(!o.status.success());
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("/nonexistent/boats.onnx") && err.contains("not found"), "{err}");
+        }
     }
 
     #[test]
     fn adds_bearing_range_and_position_when_calibrated() {
         let dir = tempfile::tempdir().unwrap();
         let c = clip(dir.path());
-        let out = dir.path().join("dets.jsonl");
-        let status = Command::new(seawarden_bin())
-            .args(["detect", "--input", c.video.to_str().unwrap(), "--calibration"])
-            .arg(&c.calibration)
-            .args(["--output", out.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let dets = lines(&out);
+        let dets = detect(&c, dir.path(), &["--calibration", c.calibration.to_str().unwrap()]);
         let near = dets
             .iter()
             .filter(|d| d.contains_key("range_m"))

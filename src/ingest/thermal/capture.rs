@@ -268,6 +268,13 @@ impl Capture {
         Ok(capture)
     }
 
+    /// The pipeline's running time now, seconds: for a live source, directly comparable with a
+    /// frame's [`VideoFrame::time_s`] (its capture time on the same clock), so `running_time_s()
+    /// - frame.time_s()` is the capture-to-here latency. `None` before the pipeline has a clock.
+    pub fn running_time_s(&self) -> Option<f64> {
+        self.pipeline.current_running_time().map(|t| t.nseconds() as f64 / 1e9)
+    }
+
     /// Whether the source is treated as live.
     pub fn is_live(&self) -> bool {
         self.live

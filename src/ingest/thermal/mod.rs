@@ -26,6 +26,8 @@ pub use tracker::{ImageTrack, ImageTracker, ImageTrackerConfig};
 /// Blob → bearing, range, lat/lon and `Detection`, through a calibration.
 pub mod geolocate;
 pub use geolocate::{Geolocation, Geolocator};
+/// IR snapshot chips (small PNGs around detections) kept for alert evidence.
+pub mod snapshot;
 /// Bounded frame hand-off between GStreamer's thread and the detector.
 pub mod queue;
 pub use queue::{FrameQueue, Pop, QueuePolicy};
@@ -40,10 +42,15 @@ pub use capture::{Capture, CaptureOptions, CaptureStats, VideoFrame};
 /// The learned detector: YOLO-format ONNX models through onnxruntime (`ort`), and model verification of classical proposals.
 #[cfg(feature = "thermal")]
 pub mod onnx;
+/// The chosen detector (model by default) and geolocator for one camera, for CLI and node alike.
+#[cfg(feature = "thermal")]
+pub mod pipeline;
+#[cfg(feature = "thermal")]
+pub use pipeline::{DetectorChoice, PipelineError, calibrated_detector};
 
-/// The hot-spot detector and geolocator for one calibrated camera, built the same way for
-/// `seawarden detect --calibration` and the edge node's video inputs, so both report the same
-/// detections: sky is masked by the calibrated horizon, not guessed from the image.
+/// The classical hot-spot detector and geolocator for one calibrated camera: sky is masked by
+/// the calibrated horizon, not guessed from the image. (`seawarden detect` and the edge node
+/// use [`calibrated_detector`], which builds the chosen detector, the model by default.)
 ///
 /// # Errors
 /// As [`Geolocator::new`] (a calibration whose camera does not build).

@@ -1,9 +1,10 @@
 //! Which detector a camera runs, chosen at start-up: classical, cascaded, or model alone.
 //!
 //! An enum that itself implements [`Detector`] (STYLE §7: no `Box<dyn>` in the per-frame loop).
-//! Building it never fails: when the model cannot be loaded (no onnxruntime, a missing or
-//! malformed model) the camera degrades to the classical detector and the caller gets the
-//! reason to log, so a node keeps running.
+//! [`AnyDetector::try_build`] fails with the model's error when a model-based kind cannot be
+//! loaded (what `seawarden detect` and the edge node's video inputs use: the user asked for that
+//! detector, so a silent substitute would mislead); [`AnyDetector::build`] instead degrades to
+//! the classical detector and returns the reason to log.
 
 use std::str::FromStr;
 
@@ -13,7 +14,8 @@ use crate::ingest::thermal::detector::{Blob, Detector};
 use crate::ingest::thermal::frame::FrameView;
 use crate::ingest::thermal::hotspot::{HotSpot, HotSpotConfig};
 
-/// The detector combinations, by name (`hotspot`, `verified`, `onnx`).
+/// The detector combinations, by name: `classical`, `cascade`, `model` (the older names
+/// `hotspot`, `verified`, `onnx` are accepted too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DetectorKind {
     /// The classical hot-spot detector alone: no model, fastest, and what a camera falls back to
@@ -38,10 +40,21 @@ impl DetectorKind {
     /// Its name on the command line and in config files.
     pub fn name(self) -> &'static str {
         match self {
-            DetectorKind::HotSpot => "hotspot",
-            DetectorKind::Verified => "verified",
-            DetectorKind::Onnx => "onnx",
+            DetectorKind::HotSpot => "classical",
+            DetectorKind::Verified => "cascade",
+            DetectorKind::Onnx => "model",
         }
+    }
+
+    /// Whether it needs the ONNX model (and so onnxruntime).
+    pub fn needs_model(self) -> bool {
+        !matches!(self, DetectorKind::HotSpot)
+    }
+}
+
+impl std::fmt::Display for DetectorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -50,10 +63,10 @@ impl FromStr for DetectorKind {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
-            "hotspot" => Ok(DetectorKind::HotSpot),
-            "verified" => Ok(DetectorKind::Verified),
-            "onnx" => Ok(DetectorKind::Onnx),
-            _ => Err(format!("unknown detector {s:?}: expected hotspot, verified or onnx")),
+            "classical" | "hotspot" => Ok(DetectorKind::HotSpot),
+            "cascade" | "verified" => Ok(DetectorKind::Verified),
+            "model" | "onnx" => Ok(DetectorKind::Onnx),
+            _ => Err(format!("unknown detector {s:?}: expected model, classical or cascade")),
         }
     }
 }
@@ -100,6 +113,35 @@ impl AnyDetector {
         }
     }
 
+    /// Builds exactly `kind`, or fails: for a user who chose (or defaulted to) a model-based
+    /// detector, a missing or malformed model is an error to show, not a reason to run another
+    /// detector. `hotspot` as in [`AnyDetector::build`].
+    ///
+    /// # Errors
+    /// [`OnnxError`] when `kind` needs the model and it cannot be loaded.
+    pub fn try_build(
+        kind: DetectorKind,
+        hotspot: HotSpotConfig,
+        model: OnnxConfig,
+        verify: VerifyConfig,
+    ) -> Result<AnyDetector, OnnxError> {
+        if kind.needs_model() {
+            // Load first, so a failure is reported before any fallback is built.
+            let m = Onnx::try_new(model)?;
+            return Ok(match kind {
+                DetectorKind::Verified => {
+                    let proposer = HotSpotConfig {
+                        threshold_sigma: hotspot.threshold_sigma.min(VERIFIED_PROPOSER_SIGMA),
+                        ..hotspot
+                    };
+                    AnyDetector::Verified(Box::new(Verified::new(HotSpot::new(proposer), m, verify)))
+                }
+                _ => AnyDetector::Onnx(Box::new(m)),
+            });
+        }
+        Ok(AnyDetector::HotSpot(HotSpot::new(hotspot)))
+    }
+
     /// Which combination is running (after any fallback).
     pub fn kind(&self) -> DetectorKind {
         match self {
@@ -137,7 +179,10 @@ mod tests {
         for k in [DetectorKind::HotSpot, DetectorKind::Verified, DetectorKind::Onnx] {
             assert_eq!(k.name().parse::<DetectorKind>(), Ok(k));
         }
-        assert!("yolo".parse::<DetectorKind>().unwrap_err().contains("hotspot, verified or onnx"));
+        assert!("yolo".parse::<DetectorKind>().unwrap_err().contains("model, classical or cascade"));
+        assert_eq!("hotspot".parse::<DetectorKind>(), Ok(DetectorKind::HotSpot));
+        assert_eq!("onnx".parse::<DetectorKind>(), Ok(DetectorKind::Onnx));
+        assert_eq!("verified".parse::<DetectorKind>(), Ok(DetectorKind::Verified));
     }
 
     #[test]
@@ -150,5 +195,17 @@ mod tests {
         );
         assert_eq!(d.kind(), DetectorKind::HotSpot);
         assert!(matches!(err, Some(OnnxError::ModelMissing { .. })));
+    }
+
+    #[test]
+    fn try_build_refuses_a_missing_model_but_classical_needs_none() {
+        let missing = || OnnxConfig::new("/nonexistent/m.onnx");
+        for kind in [DetectorKind::Onnx, DetectorKind::Verified] {
+            let err = AnyDetector::try_build(kind, HotSpotConfig::default(), missing(), VerifyConfig::default());
+            assert!(matches!(err, Err(OnnxError::ModelMissing { .. })), "{kind}");
+        }
+        let d =
+            AnyDetector::try_build(DetectorKind::HotSpot, HotSpotConfig::default(), missing(), VerifyConfig::default());
+        assert_eq!(d.map(|d| d.kind()), Ok(DetectorKind::HotSpot));
     }
 }
