@@ -116,6 +116,19 @@ pub fn start(cfg: &BrokerConfig) -> Result<std::thread::JoinHandle<()>, BusError
         .map_err(|e| BusError::Broker(e.to_string()))
 }
 
+/// Start the broker on a free loopback port, for the demo and tests: one process, no config.
+///
+/// # Errors
+/// [`BusError::Broker`] when no port is free or rumqttd fails to start.
+pub fn start_on_loopback() -> Result<super::BrokerUrl, BusError> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| BusError::Broker(format!("finding a free loopback port: {e}")))?
+        .port();
+    start(&BrokerConfig { listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)), ..Default::default() })?;
+    Ok(super::BrokerUrl { tls: false, host: "127.0.0.1".into(), port })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,16 +209,7 @@ mod tests {
 
     #[test]
     fn a_live_feed_receives_and_records_what_a_node_publishes() {
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let cfg = crate::bus::broker::BrokerConfig {
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
-            ..Default::default()
-        };
-        crate::bus::broker::start(&cfg).unwrap();
-        let url: crate::bus::BrokerUrl = format!("mqtt://127.0.0.1:{port}").parse().unwrap();
+        let url = crate::bus::broker::start_on_loopback().unwrap();
         let rec = tempfile::tempdir().unwrap();
         let opts = BusOptions { url: url.clone(), client_id: "console-test".into(), ..BusOptions::default() };
         let repaints = Arc::new(std::sync::atomic::AtomicU64::new(0));

@@ -135,12 +135,6 @@ pub fn check_model(model: &Path) -> Result<String, String> {
     }
 }
 
-/// A free loopback port.
-fn free_port() -> Result<u16, DemoError> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(io("finding a free port"))?;
-    Ok(l.local_addr().map_err(io("finding a free port"))?.port())
-}
-
 /// Prepare the inputs, check the model and start the embedded broker.
 ///
 /// # Errors
@@ -167,12 +161,8 @@ pub fn start(opts: &DemoOptions, steps: &dyn Steps) -> Result<Started, DemoError
         }
     };
     steps.step("starting broker");
-    let port = free_port()?;
-    let cfg =
-        bus::broker::BrokerConfig { listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)), ..Default::default() };
-    bus::broker::start(&cfg)?;
-    let url = BrokerUrl { tls: false, host: "127.0.0.1".into(), port };
-    steps.done("starting broker", &format!("mqtt://127.0.0.1:{port}"));
+    let url = bus::broker::start_on_loopback()?;
+    steps.done("starting broker", &format!("mqtt://127.0.0.1:{}", url.port));
     Ok(Started { url, inputs, sites, model })
 }
 

@@ -221,16 +221,7 @@ mod tests {
     /// waypoints and the QGC `.plan` inline; a subscriber of that topic — the team — receives it.
     #[test]
     fn a_drone_assignment_publishes_the_mission_to_the_team() {
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let cfg = crate::bus::broker::BrokerConfig {
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
-            ..Default::default()
-        };
-        crate::bus::broker::start(&cfg).unwrap();
-        let url: crate::bus::BrokerUrl = format!("mqtt://127.0.0.1:{port}").parse().unwrap();
+        let url = crate::bus::broker::start_on_loopback().unwrap();
         let team = "dt-cheoc-van";
         let opts = BusOptions { url: url.clone(), client_id: "console-drone-test".into(), ..BusOptions::default() };
         let mut app = ConsoleApp::macau(Feed::Live(LiveFeed::start(opts, None, || {}).unwrap())).unwrap();
