@@ -105,6 +105,13 @@ pub struct Detection {
     /// Identity, if the sensor knows any.
     #[serde(default)]
     pub identity: Identity,
+    /// Hull length, metres, when known. IR: the apparent size (box width × range / focal
+    /// length), the extent across the line of sight, so a boat seen bow-on reads short: an
+    /// estimate, never a measurement of the hull. AIS: the declared to-bow + to-stern of the
+    /// vessel's static data. Why: lets the anomaly rules check the declared length against the
+    /// seen one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_m: Option<f64>,
 }
 
 #[cfg(test)]
@@ -141,10 +148,15 @@ mod tests {
             },
             velocity: Some(Velocity { sog_kn: 12.0, cog_deg: 270.0 }),
             identity: Identity { target_number: Some(7), ..Identity::default() },
+            length_m: None,
         };
         let json = serde_json::to_string(&d).unwrap();
         let back: Detection = serde_json::from_str(&json).unwrap();
         assert_eq!(back, d);
         assert!(json.contains("\"kind\":\"radar\""), "{json}");
+        assert!(!json.contains("length_m"), "an unknown size is left out: {json}");
+        let sized = Detection { kind: SensorKind::Ir, length_m: Some(11.5), ..d };
+        let back: Detection = serde_json::from_str(&serde_json::to_string(&sized).unwrap()).unwrap();
+        assert_eq!(back.length_m, Some(11.5));
     }
 }

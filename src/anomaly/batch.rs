@@ -117,6 +117,9 @@ impl Replay {
         for d in p.dets.iter().filter(|d| d.kind == SensorKind::Ais) {
             if let (Some(mmsi), Some((lat, lon))) = (d.identity.mmsi, d.position.lat_lon()) {
                 self.ais.report(mmsi, d.time_s, lat, lon);
+                if let Some(l) = d.length_m {
+                    self.ais.length(mmsi, l);
+                }
                 self.stats.ais_reports += 1;
             }
         }
@@ -137,14 +140,17 @@ impl Replay {
 fn ais_from_nmea<R: BufRead + ?Sized>(nmea: &mut R, skip: &HashSet<u32>) -> io::Result<Vec<Detection>> {
     let mut dec = crate::ingest::ais::Decoder::new();
     let mut out = Vec::new();
+    let mut lengths = crate::ingest::ais::DeclaredLengths::default();
     for line in nmea.lines() {
         let line = line?;
         let Some(time_s) = tag_time_s(&line) else { continue };
         let Some(msg) = dec.push_line_at(line.as_bytes(), time_s) else { continue };
-        if let Some(d) = crate::ingest::ais::to_detection(msg, time_s, "ais")
+        lengths.observe(msg);
+        if let Some(mut d) = crate::ingest::ais::to_detection(msg, time_s, "ais")
             && d.identity.mmsi.is_some_and(|m| !skip.contains(&m))
             && d.position.lat_lon().is_some()
         {
+            lengths.fill(&mut d);
             out.push(d);
         }
     }

@@ -35,6 +35,7 @@
 //! hotspots) for `dismiss_suppress_s`.
 use std::collections::HashMap;
 
+use super::near::{bounds_m, within_m};
 use super::rules::RuleSet;
 use super::scene::{AisLog, Memo, Sample, Scene};
 use super::zones::{ZoneKind, Zones};
@@ -138,6 +139,8 @@ pub struct Engine {
     /// (zone key, kind) → suppressed until, seconds.
     dismissed: HashMap<(String, AlertKind), f64>,
     fired: Vec<(AlertKind, Reason)>,
+    /// Scratch (track, kind) key for episode lookups without an allocation.
+    key: (String, AlertKind),
     last_time_s: f64,
     last_reload_check_s: f64,
 }
@@ -157,6 +160,7 @@ impl Engine {
             episodes: HashMap::new(),
             dismissed: HashMap::new(),
             fired: Vec::new(),
+            key: (String::new(), AlertKind::DarkTarget),
             last_time_s: f64::NEG_INFINITY,
             last_reload_check_s: f64::NEG_INFINITY,
         }
@@ -203,8 +207,10 @@ impl Engine {
             self.fired.clear();
             self.rules.check_all(t, &scene, &mut self.fired);
             // A drifting craft is one SAR case, not also a loitering one.
-            let sar = self.fired.iter().any(|(k, _)| *k == AlertKind::Distress)
-                || self.episodes.get(&(t.id.0.clone(), AlertKind::Distress)).is_some_and(|e| e.open);
+            // (Only worth asking when loitering fired: saves a key allocation per track.)
+            let sar = self.fired.iter().any(|(k, _)| *k == AlertKind::Loitering)
+                && (self.fired.iter().any(|(k, _)| *k == AlertKind::Distress)
+                    || self.episode(&t.id.0, AlertKind::Distress).is_some_and(|e| e.open));
             if sar {
                 self.fired.retain(|(k, _)| *k != AlertKind::Loitering);
             }
@@ -216,10 +222,7 @@ impl Engine {
             for (i, (kind, _)) in fired.iter().enumerate() {
                 let floor = if *kind == AlertKind::Distress { Severity::High } else { Severity::Low };
                 let severity = severity_of(score).max(floor);
-                let mut reasons = Vec::with_capacity(fired.len());
-                reasons.push(fired[i].1.clone());
-                reasons.extend(fired.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, (_, r))| r.clone()));
-                self.fire(time_s, t, *kind, severity, reasons, out);
+                self.fire(time_s, t, *kind, severity, (&fired, i), out);
             }
             self.fired = fired;
         }
@@ -245,6 +248,14 @@ impl Engine {
         let key = self.zone_key(p);
         self.dismissed.insert((key, kind), time_s + self.cfg.dismiss_suppress_s);
         true
+    }
+
+    /// The episode of (track, kind), looked up through the scratch key (no allocation).
+    fn episode(&mut self, track: &str, kind: AlertKind) -> Option<&Episode> {
+        self.key.0.clear();
+        self.key.0.push_str(track);
+        self.key.1 = kind;
+        self.episodes.get(&self.key)
     }
 
     fn zone_key(&self, p: LatLon) -> String {
@@ -280,10 +291,21 @@ impl Engine {
         t: &Track,
         kind: AlertKind,
         severity: Severity,
-        reasons: Vec<Reason>,
+        (fired, own): (&[(AlertKind, Reason)], usize),
         out: &mut Vec<Alert>,
     ) {
-        let key = (t.id.0.clone(), kind);
+        // The alert's reasons: its own rule's first, then the others that fired; built only
+        // when an alert is emitted (most updates of an open episode emit nothing).
+        let reasons = || {
+            let mut r = Vec::with_capacity(fired.len());
+            r.push(fired[own].1.clone());
+            r.extend(fired.iter().enumerate().filter(|(j, _)| *j != own).map(|(_, (_, r))| r.clone()));
+            r
+        };
+        // The live-episode lookup reuses one key buffer instead of allocating per firing.
+        self.key.0.clear();
+        self.key.0.push_str(&t.id.0);
+        self.key.1 = kind;
         let emit = |e: &Episode, out: &mut Vec<Alert>| {
             out.push(Alert {
                 time: time_s,
@@ -295,12 +317,12 @@ impl Engine {
                 lat: t.lat_deg,
                 lon: t.lon_deg,
                 mmsi: t.identity.mmsi,
-                reasons: reasons.clone(),
+                reasons: reasons(),
                 evidence: Vec::new(),
                 update: e.update,
             })
         };
-        if let Some(e) = self.episodes.get_mut(&key) {
+        if let Some(e) = self.episodes.get_mut(&self.key) {
             let live = e.open || time_s - e.last_fire_s <= self.cfg.suppress_s;
             if live {
                 e.open = true;
@@ -316,6 +338,7 @@ impl Engine {
                 return;
             }
         }
+        let key = (t.id.0.clone(), kind);
         let p = LatLon::new(t.lat_deg, t.lon_deg);
         if self.dismissed.get(&(self.zone_key(p), kind)).is_some_and(|&until| until > time_s) {
             return;
@@ -329,7 +352,7 @@ impl Engine {
                     && *tr != t.id.0
                     && time_s - e.last_fire_s <= self.cfg.flicker_s
                     && self.memos.get(tr).is_none_or(|m| m.last_seen_s < time_s)
-                    && distance_m(p, LatLon::new(e.lat_deg, e.lon_deg)) <= self.cfg.flicker_m
+                    && within_m(p, LatLon::new(e.lat_deg, e.lon_deg), self.cfg.flicker_m)
             })
             .map(|(k, _)| k.clone())
             .next();
@@ -366,7 +389,15 @@ impl Engine {
 
     /// Update a track's memo: samples, hotspot dwell, waters crossings.
     fn observe(&mut self, t: &Track) {
-        let memo = self.memos.entry(t.id.0.clone()).or_insert_with(|| Memo::new(t.time_s));
+        // Look up before inserting: the id is cloned only for a new track, not on every update.
+        if !self.memos.contains_key(&t.id.0) {
+            self.memos.insert(t.id.0.clone(), Memo::new(t.time_s));
+        }
+        let Some(memo) = self.memos.get_mut(&t.id.0) else { return };
+        // A track too fast to meet has no rendezvous partner (the pairing pass skips it).
+        if t.sog_kn >= self.rules.rendezvous.max_speed_kn {
+            memo.partner = None;
+        }
         memo.push(Sample { time_s: t.time_s, lat_deg: t.lat_deg, lon_deg: t.lon_deg, sog_kn: t.sog_kn });
         let p = LatLon::new(t.lat_deg, t.lon_deg);
         memo.hotspot = match (self.zones.hotspot_at(p), memo.hotspot) {
@@ -395,28 +426,36 @@ impl Engine {
         for (i, t) in slow.iter().enumerate() {
             grid.entry(cell(t)).or_default().push(i);
         }
-        for t in tracks {
-            if t.sog_kn >= max_kn {
-                if let Some(m) = self.memos.get_mut(&t.id.0) {
-                    m.partner = None;
-                }
-            }
-        }
+        // Neighbours of one track: (index, lower bound, upper bound) of their distance.
+        let mut near: Vec<(usize, f64, f64)> = Vec::new();
         for (i, t) in slow.iter().enumerate() {
             let (cy, cx) = cell(t);
             let p = LatLon::new(t.lat_deg, t.lon_deg);
-            let mut best: Option<(&str, f64)> = None;
+            near.clear();
             for dy in -1..=1 {
                 for dx in -1..=1 {
                     for &j in grid.get(&(cy + dy, cx + dx)).map(Vec::as_slice).unwrap_or(&[]) {
-                        if j == i {
-                            continue;
-                        }
-                        let d = distance_m(p, LatLon::new(slow[j].lat_deg, slow[j].lon_deg));
-                        if d <= max_d && best.is_none_or(|b| d < b.1) {
-                            best = Some((&slow[j].id.0, d));
+                        if j != i {
+                            let q = LatLon::new(slow[j].lat_deg, slow[j].lon_deg);
+                            let (lo, hi) = bounds_m(p, q).unwrap_or((0.0, f64::INFINITY));
+                            near.push((j, lo, hi));
                         }
                     }
+                }
+            }
+            // The closest within `max_d` is at most `cap`: the smallest upper bound of a neighbour
+            // surely within reach. A neighbour whose lower bound exceeds it can be neither the
+            // closest nor tie with it, so only the others pay for the geodesic; the first closest
+            // in cell order wins, as before.
+            let cap = near.iter().filter(|n| n.2 <= max_d).map(|n| n.2).fold(max_d, f64::min);
+            let mut best: Option<(&str, f64)> = None;
+            for &(j, lo, _) in &near {
+                if lo > cap {
+                    continue;
+                }
+                let d = exact_m(p, LatLon::new(slow[j].lat_deg, slow[j].lon_deg));
+                if d <= max_d && best.is_none_or(|b| d < b.1) {
+                    best = Some((&slow[j].id.0, d));
                 }
             }
             let Some(m) = self.memos.get_mut(&t.id.0) else { continue };
@@ -427,6 +466,12 @@ impl Engine {
             };
         }
     }
+}
+
+/// The geodesic distance, metres; a position and itself are 0 without the solver (checked
+/// against the solver in the tests).
+fn exact_m(a: LatLon, b: LatLon) -> f64 {
+    if a == b { 0.0 } else { distance_m(a, b) }
 }
 
 fn severity_of(score: f64) -> Severity {
@@ -495,6 +540,15 @@ mod tests {
 
     mod update {
         use super::*;
+
+        #[test]
+        fn a_position_is_zero_metres_from_itself() {
+            for k in 0..50 {
+                let p = LatLon::new(22.0 + 0.0137 * k as f64, 113.5 + 0.0071 * k as f64);
+                assert_eq!(distance_m(p, p), 0.0);
+                assert_eq!(exact_m(p, p), 0.0);
+            }
+        }
 
         #[test]
         fn one_episode_gives_one_alert_with_a_derived_id() {

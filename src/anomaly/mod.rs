@@ -26,6 +26,8 @@ pub mod engine;
 pub mod error;
 /// Alerts vs labelled episodes: precision, recall, time to alert.
 pub mod eval;
+/// Fast exact-answer distance threshold tests for the hot path.
+pub mod near;
 /// A packed R-tree over bounding boxes.
 pub mod rtree;
 /// One anomaly rule per file.

@@ -96,8 +96,13 @@ mod tests {
 
         #[test]
         fn finds_exactly_the_boxes_holding_the_point() {
-            let boxes: Vec<Bbox> =
-                (0..100).map(|i| { let x = (i % 10) as f64; let y = (i / 10) as f64; [x, y, x + 1.5, y + 1.5] }).collect();
+            let boxes: Vec<Bbox> = (0..100)
+                .map(|i| {
+                    let x = (i % 10) as f64;
+                    let y = (i / 10) as f64;
+                    [x, y, x + 1.5, y + 1.5]
+                })
+                .collect();
             let t = BoxTree::new(&boxes);
             let mut got = Vec::new();
             t.query_point(5.2, 3.7, |i| got.push(i));

@@ -222,7 +222,14 @@ impl Zones {
 
     /// Whether the position is water within [`Zones::shore_belt_m`] of the shore.
     pub fn in_shore_belt(&self, coast: &Coast, p: LatLon) -> bool {
-        !coast.is_land(p) && coast.distance_to_shore_m(p) <= self.shore_belt_m
+        // A bounded search (only the grid cells within the belt) instead of the full nearest-shore
+        // search: `shore_within_xy` is strict, so widen by one ulp to keep `distance <= belt`.
+        // (A belt too wide for that to be cheap, or not finite, takes the full search.)
+        if !(self.shore_belt_m.is_finite() && self.shore_belt_m <= 20_000.0) {
+            return !coast.is_land(p) && coast.distance_to_shore_m(p) <= self.shore_belt_m;
+        }
+        let xy = coast.plane().to_xy(p);
+        !coast.is_land_xy(xy) && coast.shore_within_xy(xy, self.shore_belt_m.next_up())
     }
 }
 
@@ -307,6 +314,22 @@ mod tests {
             let coast = Coast::macau();
             assert!(z.in_shore_belt(&coast, LatLon::new(22.1205, 113.580)));
             assert!(!z.in_shore_belt(&coast, LatLon::new(22.0, 113.75)));
+        }
+
+        #[test]
+        fn the_bounded_shore_belt_test_agrees_with_the_nearest_shore_distance() {
+            let z = Zones::macau().unwrap();
+            let coast = Coast::macau();
+            let mut inside = 0;
+            for i in 0..60 {
+                for j in 0..60 {
+                    let p = LatLon::new(22.0 + 0.004 * i as f64, 113.45 + 0.005 * j as f64);
+                    let full = !coast.is_land(p) && coast.distance_to_shore_m(p) <= z.shore_belt_m;
+                    assert_eq!(z.in_shore_belt(&coast, p), full, "{p:?}");
+                    inside += usize::from(full);
+                }
+            }
+            assert!(inside > 100, "the grid should straddle the belt: {inside}");
         }
     }
 

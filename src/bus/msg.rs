@@ -110,6 +110,10 @@ pub struct TrackReport {
     /// Horizontal position covariance `[n_n, n_e, e_e]`, m²: the console's 2σ error ellipse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cov_ne_m2: Option<[f64; 3]>,
+    /// Sensor-measured length estimate, metres (IR box size, median over updates): the console's
+    /// "length (est.)" and a check on the AIS-declared length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_m: Option<f64>,
 }
 
 /// `node/{site}/tracks`: the node's current tracks, at most once a second per track (QoS 0).

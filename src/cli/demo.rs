@@ -23,8 +23,8 @@ pub struct Args {
     /// Sim time to run, e.g. `90s`, `10m` (default: the scenario's own, 10 min for macau-night).
     #[arg(long, value_parser = super::sim::parse_duration_s)]
     duration: Option<f64>,
-    /// Sim seconds per wall second. Nodes see the wall clock, so above 1 vessels look faster
-    /// than they sail (speed rules fire more readily).
+    /// Sim seconds per wall second. Everything runs on the scenario's clock (the nodes stamp
+    /// the logs' own times), so vessels keep their true speeds and night stays night at any speed.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
     /// Scenario (see `seawarden sim --list`).
@@ -36,7 +36,8 @@ pub struct Args {
     /// Sites file: one edge node per site; calibrations and the model are read next to it.
     #[arg(long, default_value = "assets/sites.toml")]
     sites: PathBuf,
-    /// IR frames per wall second in each site's clip (sim frame rate = this / speed).
+    /// IR frames per wall second in each site's clip (sim frame rate = this / speed, rounded, at
+    /// least one per sim second).
     #[arg(long, default_value_t = 1)]
     ir_fps: u32,
     /// IR detector on the nodes: auto (the shipped model if it loads and runs, else classical),
@@ -196,6 +197,7 @@ fn with_console(
             inputs: s.inputs.clone(),
             sites: s.sites.clone(),
             model: s.model.clone(),
+            clock: s.clock.clone(),
         };
         let quiet = QuietSteps;
         rt.spawn(async move { demo::run(&opts, &s, started, &quiet, stop).await })
@@ -210,6 +212,10 @@ fn with_console(
     let record = seawarden::bus::record::RecorderConfig::new(opts.work.join("console-recordings"));
     // Ctrl-C / SIGTERM (which cancel `stop`) close the window too.
     let closer = stop.clone();
+    // The console runs on the demo's clock (scenario time) once the nodes have started.
+    let (sim0, clock_cell) = (s.inputs.start_epoch_s, s.clock.clone());
+    let clock: seawarden::console::feed::WallToConsole =
+        std::sync::Arc::new(move |wall: f64| clock_cell.get().map_or(sim0, |c| c.at(wall)));
     let shown = eframe::run_native(
         "seawarden-demo",
         native,
@@ -223,7 +229,8 @@ fn with_console(
                 close.send_viewport_cmd(eframe::egui::ViewportCommand::Close);
                 close.request_repaint();
             });
-            let feed = Feed::Live(LiveFeed::start(bus_opts, Some(record), move || ctx.request_repaint())?);
+            let feed =
+                Feed::Live(LiveFeed::start(bus_opts, Some(record), move || ctx.request_repaint())?.with_clock(clock));
             Ok(Box::new(ConsoleApp::macau(feed)?))
         }),
     );

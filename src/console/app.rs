@@ -182,7 +182,7 @@ impl ConsoleApp {
     fn now_s(&self) -> f64 {
         // Live: the wall clock. Replay: the recorded time on screen. Hand-fed: the time of the data.
         match &self.feed {
-            Feed::Live(_) => crate::bus::client::now_s(),
+            Feed::Live(l) => l.time_at(crate::bus::client::now_s()),
             Feed::Replay(_) => self
                 .replay_position_ms()
                 .map_or(self.picture.last_rx_s, |p| self.picture.last_rx_s.max(p as f64 / 1000.0)),

@@ -53,9 +53,14 @@ pub struct LiveFeed {
     shutdown: CancellationToken,
     thread: Option<JoinHandle<()>>,
     handle: Arc<Mutex<Option<BusHandle>>>,
+    /// Maps a wall epoch time to the console's time; `None` is the wall clock.
+    clock: Option<WallToConsole>,
     /// Human-readable broker address, for the status bar.
     pub broker: String,
 }
+
+/// A clock mapping (wall epoch seconds to the console's), e.g. `seawarden demo`'s scenario time.
+pub type WallToConsole = Arc<dyn Fn(f64) -> f64 + Send + Sync>;
 
 impl std::fmt::Debug for LiveFeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -123,7 +128,20 @@ impl LiveFeed {
             });
             drop(handle_out);
         })?;
-        Ok(LiveFeed { rx, shutdown, thread: Some(thread), handle, broker })
+        Ok(LiveFeed { rx, shutdown, thread: Some(thread), handle, clock: None, broker })
+    }
+
+    /// Run the console on another clock than the wall's (`seawarden demo` at `--speed S` runs on
+    /// scenario time): "now" and every message's receive time go through `clock`.
+    #[must_use]
+    pub fn with_clock(mut self, clock: WallToConsole) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// The console's time for wall epoch time `wall_s`.
+    pub fn time_at(&self, wall_s: f64) -> f64 {
+        self.clock.as_ref().map_or(wall_s, |c| c(wall_s))
     }
 
     /// Hand a publish (patrol tasking, node command) to the bus; false when its queue is full.
@@ -173,7 +191,7 @@ impl Feed {
             match self {
                 Feed::None => break,
                 Feed::Live(l) => match l.rx.try_recv() {
-                    Ok(m) => out.push(m),
+                    Ok(m) => out.push(Inbound { received_s: l.time_at(m.received_s), ..m }),
                     Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
                 },
                 Feed::Replay(h) => match h.events.try_recv() {

@@ -3,10 +3,12 @@
 //! cached under `WORK/cache/<key>` so a second run with the same scenario, seed, duration, speed
 //! and frame rate starts at once.
 //!
-//! IR clips are *time-lapse* files: frame `i` has stream time `i / ir_fps` and shows the scene at
-//! sim time `i · speed / ir_fps`. Replayed at `?speed=1`, the node stamps each frame's detections
-//! at `start + stream time`, the same wall-clock base its NMEA lines get (see [`live_nmea`]), so
-//! one node's AIS, radar and IR agree in time at any demo speed.
+//! Everything is on the scenario's clock: NMEA tag blocks carry sim epoch times (see
+//! [`live_nmea`]) and IR clips have sim-time stream timestamps (frame `i` at stream time
+//! `i / sim_fps` shows the scene at sim time `start + i / sim_fps`). The nodes replay both at
+//! `?speed=S` and stamp with those times (tag-block `c:`, the video input's `start_time` + stream
+//! time), so the trackers see true kinematics and the rules the scenario's time of day at any
+//! demo speed.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -61,23 +63,28 @@ pub struct InputSpec {
     pub scenario: Scenario,
     /// Demo speed (sim seconds per wall second).
     pub speed: f64,
-    /// IR frames per wall second in the clips (sim frame rate = `ir_fps / speed`); 0 renders no
-    /// clips (the nodes then run without video).
+    /// IR frames per wall second wanted in the clips (see [`sim_fps`](Self::sim_fps)); 0 renders
+    /// no clips (the nodes then run without video).
     pub ir_fps: u32,
 }
 
 impl InputSpec {
-    /// The cache key: everything the cached files depend on.
+    /// The cache key: everything the cached files depend on (on the sim clock, the speed only
+    /// through the clips' frame rate).
     pub fn key(&self) -> String {
-        format!(
-            "{}-seed{}-{}s-x{}-ir{}",
-            self.scenario.name, self.scenario.seed, self.scenario.duration_s, self.speed, self.ir_fps
-        )
+        let clips = if self.ir_fps == 0 { 0 } else { self.sim_fps() };
+        format!("{}-seed{}-{}s-simir{clips}", self.scenario.name, self.scenario.seed, self.scenario.duration_s)
+    }
+
+    /// IR frames per sim second: `ir_fps / speed`, rounded, at least 1 (the clip writer's frame
+    /// rate is a whole number), so above `ir_fps`× a node sees more than `ir_fps` frames a second.
+    pub fn sim_fps(&self) -> u32 {
+        (f64::from(self.ir_fps) / self.speed).round().max(1.0) as u32
     }
 
     /// IR frames per clip.
     pub fn frames(&self) -> u32 {
-        ((self.scenario.duration_s / self.speed) * f64::from(self.ir_fps)).ceil().max(1.0) as u32
+        (self.scenario.duration_s * f64::from(self.sim_fps())).ceil().max(1.0) as u32
     }
 }
 
@@ -235,19 +242,19 @@ fn render_site(
     std::fs::write(&cal_path, toml::to_string(&cal).map_err(|e| err(e.to_string()))?).map_err(io(&cal_path))?;
     let scene = SceneConfig {
         seed: spec.scenario.seed.wrapping_mul(131) + index as u64,
-        fps: f64::from(spec.ir_fps),
+        fps: f64::from(spec.sim_fps()),
         ..SceneConfig::default()
     };
     let mut renderer =
         Renderer::new(&cal, calibration::HeadAngles::default(), scene).map_err(|e| err(e.to_string()))?;
     let (w, h) = renderer.size();
     let tmp = dir.join(format!("ir-{}.mkv.part", site.id));
-    let mut writer = Ffv1Writer::create(&tmp, w, h, spec.ir_fps).map_err(|e| err(e.to_string()))?;
+    let mut writer = Ffv1Writer::create(&tmp, w, h, spec.sim_fps()).map_err(|e| err(e.to_string()))?;
     let mut frame = Frame16::filled(w, h, 0);
     let mut labels = Vec::new();
     for i in 0..spec.frames() {
-        let stream_t = f64::from(i) / f64::from(spec.ir_fps);
-        let vessels = truth.at(spec.scenario.start_epoch_s + stream_t * spec.speed);
+        let stream_t = f64::from(i) / f64::from(spec.sim_fps());
+        let vessels = truth.at(spec.scenario.start_epoch_s + stream_t);
         labels.clear();
         renderer.render(stream_t, &vessels, &mut frame, &mut labels);
         writer.write(&frame).map_err(|e| err(e.to_string()))?;
@@ -351,10 +358,10 @@ fn gga(lat: f64, lon: f64, epoch_s: f64) -> String {
     format!("${body}*{:02X}", checksum(&body))
 }
 
-/// Writes a template (`t<TAB>line`) as a live-looking NMEA log: each line's tag block gets
-/// `c:` = the wall-clock millisecond it is due (`wall0_s + t / speed`), so the node's file replay
-/// (`?speed=1`) paces it in real time and its time stamps share the wall-clock base of the
-/// node's other inputs. With `mast = Some((sensor, lat, lon))` a GGA fix of the radar's mast
+/// Writes a template (`t<TAB>line`) as a receiver's NMEA log: each line's tag block gets
+/// `c:` = its sim epoch millisecond (`epoch0_s + t`), so the node's file replay (`?speed=S`)
+/// paces it at the demo speed and stamps it with scenario time (true kinematics, the
+/// scenario's night). With `mast = Some((sensor, lat, lon))` a GGA fix of the radar's mast
 /// precedes every scan second (a shore radar's GNSS), so TTM ranges and bearings geolocate.
 ///
 /// # Errors
@@ -362,8 +369,7 @@ fn gga(lat: f64, lon: f64, epoch_s: f64) -> String {
 pub fn live_nmea(
     template: &Path,
     out: &Path,
-    wall0_s: f64,
-    speed: f64,
+    epoch0_s: f64,
     mast: Option<(&str, f64, f64)>,
 ) -> Result<u64, InputsError> {
     let r = BufReader::new(File::open(template).map_err(io(template))?);
@@ -381,7 +387,7 @@ pub fn live_nmea(
             .and_then(|r| r.split(['*', '\\']).next())
             .and_then(|tb| tb.split(',').find_map(|f| f.strip_prefix("s:")))
             .unwrap_or("sim");
-        let ms = ((wall0_s + t / speed) * 1000.0).round() as i64;
+        let ms = ((epoch0_s + t) * 1000.0).round() as i64;
         let tag = |ms: i64| {
             let body = format!("s:{source},c:{ms}");
             format!("\\{body}*{:02X}\\", checksum(&body))
@@ -390,7 +396,7 @@ pub fn live_nmea(
             && (t.floor() as i64) != last_second
         {
             last_second = t.floor() as i64;
-            writeln!(w, "{}{}\r", tag(ms), gga(lat, lon, wall0_s + t / speed)).map_err(io(out))?;
+            writeln!(w, "{}{}\r", tag(ms), gga(lat, lon, epoch0_s + t)).map_err(io(out))?;
         }
         write!(w, "{}{}\r\n", tag(ms), sentence).map_err(io(out))?;
         n += 1;
@@ -412,18 +418,18 @@ mod tests {
     }
 
     #[test]
-    fn live_nmea_restamps_tag_blocks_in_wall_milliseconds() {
+    fn live_nmea_restamps_tag_blocks_in_sim_epoch_milliseconds() {
         let d = tempfile::tempdir().unwrap();
         let t = d.path().join("r.tnmea");
         std::fs::write(&t, "2.500\t\\s:radar-x,c:1773252001*52\\$RATTM,01,0.990,82.5,T,,,,,,N,,T,,180001.25,A*62\n")
             .unwrap();
         let out = d.path().join("r.nmea");
-        assert_eq!(live_nmea(&t, &out, 1000.0, 10.0, Some(("radar-x", 22.1, 113.5))).unwrap(), 1);
+        assert_eq!(live_nmea(&t, &out, 1000.0, Some(("radar-x", 22.1, 113.5))).unwrap(), 1);
         let text = std::fs::read_to_string(&out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 2, "{text}");
         assert!(lines[0].contains("$GPGGA"), "{text}");
-        assert!(lines[1].starts_with("\\s:radar-x,c:1000250*"), "{text}");
+        assert!(lines[1].starts_with("\\s:radar-x,c:1002500*"), "{text}");
         assert!(lines[1].ends_with("$RATTM,01,0.990,82.5,T,,,,,,N,,T,,180001.25,A*62"), "{text}");
         let tb = &lines[1][1..lines[1][1..].find('\\').unwrap() + 1];
         let (body, cs) = tb.split_once('*').unwrap();

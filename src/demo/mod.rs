@@ -12,11 +12,12 @@
 //! - [`summary`]: the closing report and `summary.json`.
 //!
 //! # Time
-//! Nodes stamp what they receive with the wall clock, so the demo replays sensor logs in wall
-//! time: sim second `t` is due at `wall0 + t / speed` ([`inputs::live_nmea`], time-lapse IR
-//! clips). At `speed` 1 the tracker sees true kinematics; faster, it sees every vessel `speed`
-//! times faster than it sails (rules on speed fire more readily). Alert times are mapped back to
-//! sim time for scoring.
+//! The whole demo runs on the scenario's clock ([`SimClock`]): the sensor logs carry sim epoch
+//! times (NMEA tag blocks, the IR clips' `start_time` + stream time) and the nodes replay them at
+//! `?speed=S` and stamp with those times, so at any speed the trackers see true kinematics and the
+//! rules the scenario's night. The demo's own clock (units, headless operator, console) is
+//! `sim_start + (wall - wall0) * speed`. Alert latency across the broker stays a wall-clock
+//! measure (publish to receipt).
 
 pub mod inputs;
 pub mod nodes;
@@ -109,6 +110,8 @@ pub struct Started {
     pub sites: Sites,
     /// The IR model the nodes run, when it checked out; else they use the classical detector.
     pub model: Option<PathBuf>,
+    /// The demo's clock, set by [`run`] when the nodes start (the console reads it).
+    pub clock: std::sync::Arc<std::sync::OnceLock<SimClock>>,
 }
 
 /// Whether the shipped ONNX model next to the sites file loads and runs one frame (onnxruntime
@@ -137,6 +140,46 @@ pub fn check_model(model: &Path) -> Result<String, String> {
 
 /// Prepare the inputs, check the model and start the embedded broker.
 ///
+/// The demo's clock: scenario time, running `speed` times faster than the wall clock from
+/// `wall0_s` (when the nodes start replaying), so the units, operator and console agree with the
+/// times the nodes stamp.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimClock {
+    /// Sim epoch seconds at `wall0_s` (the scenario's start).
+    pub sim0_s: f64,
+    /// Wall epoch seconds when sim time was `sim0_s`.
+    pub wall0_s: f64,
+    /// Sim seconds per wall second.
+    pub speed: f64,
+}
+
+impl SimClock {
+    /// Sim time at wall time `wall_s`.
+    pub fn at(&self, wall_s: f64) -> f64 {
+        self.sim0_s + (wall_s - self.wall0_s) * self.speed
+    }
+
+    /// Sim time now.
+    pub fn now_s(&self) -> f64 {
+        self.at(bus::client::now_s())
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::SimClock;
+
+    #[test]
+    fn the_sim_clock_runs_speed_times_the_wall_from_the_scenario_start() {
+        let c = SimClock { sim0_s: 1_773_340_200.0, wall0_s: 1_796_000_000.0, speed: 10.0 };
+        assert_eq!(c.at(1_796_000_000.0), 1_773_340_200.0);
+        assert_eq!(c.at(1_796_000_003.0), 1_773_340_230.0);
+        // Now is near the start, not the wall clock.
+        let live = SimClock { wall0_s: crate::bus::client::now_s(), ..c };
+        assert!((live.now_s() - c.sim0_s).abs() < 3600.0);
+    }
+}
+
 /// # Errors
 /// [`DemoError`] from the sites file, the inputs or the broker.
 pub fn start(opts: &DemoOptions, steps: &dyn Steps) -> Result<Started, DemoError> {
@@ -163,24 +206,27 @@ pub fn start(opts: &DemoOptions, steps: &dyn Steps) -> Result<Started, DemoError
     steps.step("starting broker");
     let url = bus::broker::start_on_loopback()?;
     steps.done("starting broker", &format!("mqtt://127.0.0.1:{}", url.port));
-    Ok(Started { url, inputs, sites, model })
+    Ok(Started { url, inputs, sites, model, clock: Default::default() })
 }
 
-/// Write every node's config and live NMEA logs due from `wall0_s`, and start the nodes.
-fn start_nodes(opts: &DemoOptions, s: &Started, wall0_s: f64) -> Result<Nodes, DemoError> {
+/// Write every node's config and NMEA logs (sim epoch tag times, replayed at the demo speed), and
+/// start the nodes.
+fn start_nodes(opts: &DemoOptions, s: &Started) -> Result<Nodes, DemoError> {
+    let epoch0 = s.inputs.start_epoch_s;
+    let speed = opts.speed;
     let run = opts.work.join("run");
     if run.exists() {
         std::fs::remove_dir_all(&run).map_err(io(format!("clearing {}", run.display())))?;
     }
     std::fs::create_dir_all(&run).map_err(io(format!("creating {}", run.display())))?;
     let ais = run.join("ais.nmea");
-    inputs::live_nmea(&s.inputs.ais_template(), &ais, wall0_s, opts.speed, None)?;
+    inputs::live_nmea(&s.inputs.ais_template(), &ais, epoch0, None)?;
     let mut nodes = Nodes::default();
     for site in s.sites.iter() {
         let id = &site.id;
         let mut cfg = format!(
             "site = \"{id}\"\ndata_dir = \"{}\"\n[broker]\nurl = \"mqtt://{}:{}\"\n[intervals]\nstatus_ms = 1000\n\n\
-             [[input]]\nkind = \"nmea\"\nurl = \"file://{}?speed=1\"\nname = \"ais\"\nsensor = \"ais-{id}\"\n",
+             [[input]]\nkind = \"nmea\"\nurl = \"file://{}?speed={speed}\"\nname = \"ais\"\nsensor = \"ais-{id}\"\n",
             run.join(format!("data-{id}")).display(),
             s.url.host,
             s.url.port,
@@ -188,13 +234,13 @@ fn start_nodes(opts: &DemoOptions, s: &Started, wall0_s: f64) -> Result<Nodes, D
         );
         if let Some(t) = s.inputs.radar_template(id) {
             let out = run.join(format!("radar-{id}.nmea"));
-            inputs::live_nmea(&t, &out, wall0_s, opts.speed, Some((&format!("radar-{id}"), site.lat, site.lon)))?;
-            cfg.push_str(&format!("\n[[input]]\nkind = \"nmea\"\nurl = \"file://{}?speed=1\"\nname = \"radar\"\nsensor = \"radar-{id}\"\n", out.display()));
+            inputs::live_nmea(&t, &out, epoch0, Some((&format!("radar-{id}"), site.lat, site.lon)))?;
+            cfg.push_str(&format!("\n[[input]]\nkind = \"nmea\"\nurl = \"file://{}?speed={speed}\"\nname = \"radar\"\nsensor = \"radar-{id}\"\n", out.display()));
         }
         let (mkv, cal) = s.inputs.clip(id);
         if mkv.exists() && opts.ir_detector != "none" {
             cfg.push_str(&format!(
-                "\n[[input]]\nkind = \"video\"\nurl = \"file://{}?speed=1\"\ncalibration = \"{}\"\nname = \"ir\"\nsensor = \"ir-{id}\"\n{}\n",
+                "\n[[input]]\nkind = \"video\"\nurl = \"file://{}?speed={speed}\"\nstart_time = {epoch0:.3}\ncalibration = \"{}\"\nname = \"ir\"\nsensor = \"ir-{id}\"\n{}\n",
                 mkv.display(),
                 cal.display(),
                 match s.model.as_ref().filter(|_| opts.ir_detector != "classical") {
@@ -230,18 +276,21 @@ pub async fn run(
     stop: CancellationToken,
 ) -> Result<Summary, DemoError> {
     steps.step("starting nodes");
-    // The logs are due from a moment after the nodes start, so none of them misses the start.
-    let wall0 = bus::client::now_s() + 1.5;
-    let mut nodes = start_nodes(opts, s, wall0)?;
+    let mut nodes = start_nodes(opts, s)?;
+    // Each node replays from its first line as soon as it runs (a fraction of a second after
+    // its start): sim time starts then.
+    let wall0 = bus::client::now_s() + 0.5;
+    let clock = SimClock { sim0_s: s.inputs.start_epoch_s, wall0_s: wall0, speed: opts.speed };
+    let _ = s.clock.set(clock);
     steps.done("starting nodes", &format!("{} edge processes", nodes.procs.len()));
 
     let units = Units::macau();
     let units_stop = CancellationToken::new();
     let units_task =
-        tokio::spawn(units::run(client(&s.url, "seawarden-demo-units"), units.clone(), opts.speed, units_stop.clone()));
+        tokio::spawn(units::run(client(&s.url, "seawarden-demo-units"), units.clone(), clock, units_stop.clone()));
     let missions = opts.work.join("missions");
     std::fs::create_dir_all(&missions).map_err(io(format!("creating {}", missions.display())))?;
-    let mut operator = opts.headless.then(|| operator::Operator::new(units, opts.speed, missions));
+    let mut operator = opts.headless.then(|| operator::Operator::new(units, missions));
 
     let mut wopts = client(&s.url, "seawarden-demo-watch");
     wopts.subscriptions = vec![(format!("{}/#", topic::ROOT), QoS::AtLeastOnce)];
@@ -273,7 +322,7 @@ pub async fn run(
                     Event::Alert(a) => {
                         if let Some(op) = operator.as_mut() {
                             let track = watch.book.get(&(a.site.clone(), a.track_id.clone())).cloned();
-                            for p in op.on_alert(&a, track.as_ref(), now) {
+                            for p in op.on_alert(&a, track.as_ref(), clock.at(now)) {
                                 if handle.try_publish(p).is_err() {
                                     tracing::warn!("demo: bus queue full, a task was not sent");
                                 }
@@ -304,9 +353,8 @@ pub async fn run(
     drop(nodes);
     let (node_lines, lost) = summary::node_lines(&watch, &node_usage);
     let speed = opts.speed;
-    let start_epoch = s.inputs.start_epoch_s;
-    let (alerts_by_kind, behaviours) =
-        summary::behaviours(&watch.alerts, |t| start_epoch + (t - wall0) * speed, &s.inputs.dir.join("sim"));
+    // Alert times are already sim times (the nodes stamp with the logs' own clock).
+    let (alerts_by_kind, behaviours) = summary::behaviours(&watch.alerts, |t| t, &s.inputs.dir.join("sim"));
     let demo = nodes::self_usage();
     let total = Usage {
         cpu_s: demo.cpu_s + node_lines.iter().map(|n| n.usage.cpu_s).sum::<f64>(),

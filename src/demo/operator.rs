@@ -26,8 +26,6 @@ pub struct Operator {
     pub units: Units,
     board: TaskBoard,
     fence: Geofence,
-    /// Sim seconds per wall second (target speeds from the tracker are in wall time).
-    speed: f64,
     tasked_tracks: HashSet<(String, String)>,
     searched: HashSet<String>,
     /// Where exported mission files go.
@@ -42,13 +40,12 @@ pub struct Operator {
 
 impl Operator {
     /// An operator for `units`, writing mission files under `missions_dir`.
-    pub fn new(units: Units, speed: f64, missions_dir: PathBuf) -> Self {
+    pub fn new(units: Units, missions_dir: PathBuf) -> Self {
         Operator {
             world: World::macau(),
             units,
             board: TaskBoard::new(ReplanPolicy::default()),
             fence: Geofence::macau(),
-            speed: speed.max(1e-6),
             tasked_tracks: HashSet::new(),
             searched: HashSet::new(),
             missions_dir,
@@ -77,7 +74,7 @@ impl Operator {
             return out;
         }
         let pos = LatLon::new(a.lat, a.lon);
-        let (sog, cog) = track.map_or((0.0, 0.0), |t| (t.sog_kn / self.speed, t.cog_deg));
+        let (sog, cog) = track.map_or((0.0, 0.0), |t| (t.sog_kn, t.cog_deg));
         let target = Target::track(a.track_id.clone(), a.time, pos, sog, cog);
         if self.tasked_tracks.insert((a.site.clone(), a.track_id.clone())) {
             let boats: Vec<_> = rank_units(&self.world.router, &self.units, &target)

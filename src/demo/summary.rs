@@ -121,7 +121,8 @@ fn read_jsonl<T: serde::de::DeserializeOwned>(p: &Path) -> Vec<T> {
         .unwrap_or_default()
 }
 
-/// Score alerts (wall-clock times, mapped to sim time by `to_sim`) against the episodes.
+/// Score alerts (their times mapped to sim time by `to_sim`; the demo's are sim times already)
+/// against the episodes.
 pub fn behaviours(
     alerts: &[Alert],
     to_sim: impl Fn(f64) -> f64,

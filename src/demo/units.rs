@@ -60,14 +60,15 @@ fn json<T: Serialize>(t: &T) -> Vec<u8> {
     serde_json::to_vec(t).unwrap_or_default()
 }
 
-/// Run every unit of `units` until `stop`; time runs `speed` times faster than the wall clock.
+/// Run every unit of `units` until `stop`, on the demo's `clock` (sim time, `clock.speed` times
+/// faster than the wall clock).
 ///
 /// # Errors
 /// Bus option errors as [`bus::bus`] returns them.
 pub async fn run(
     mut opts: BusOptions,
     units: Units,
-    speed: f64,
+    clock: super::SimClock,
     stop: CancellationToken,
 ) -> Result<UnitsStats, bus::BusError> {
     opts.subscriptions = vec![(topic::patrol_task("+"), QoS::AtLeastOnce), (topic::drone_task("+"), QoS::AtLeastOnce)];
@@ -101,7 +102,7 @@ pub async fn run(
                         let Some((_, c)) = clients.get_mut(&t.unit) else { continue };
                         stats.tasks_received += 1;
                         if c.on_task(t) && c.answered.is_none()
-                            && let Some(ack) = c.on_key(Key::Accept, bus::client::now_s())
+                            && let Some(ack) = c.on_key(Key::Accept, clock.now_s())
                         {
                             stats.accepted += 1;
                             send(topic::patrol_ack(&c.unit), QoS::AtLeastOnce, false, json(&ack));
@@ -118,9 +119,9 @@ pub async fn run(
                 }
             }
             _ = tick.tick() => {
-                let dt = last.elapsed().as_secs_f64() * speed;
+                let dt = last.elapsed().as_secs_f64() * clock.speed;
                 last = tokio::time::Instant::now();
-                let now = bus::client::now_s();
+                let now = clock.now_s();
                 for (kind, c) in clients.values_mut() {
                     if c.task.is_some() && c.answered == Some(Answer::Accepted) && c.simulate(dt) {
                         match kind {

@@ -93,6 +93,8 @@ struct RawInput {
     detector: Option<String>,
     /// Video only: the ONNX model (default: the shipped one).
     model: Option<PathBuf>,
+    /// Video only: epoch seconds of stream time 0 (a recorded clip whose start is known).
+    start_time: Option<f64>,
 }
 
 /// Channel capacities (every channel is bounded; see each key for what happens when it is full).
@@ -314,6 +316,10 @@ pub struct VideoInput {
     pub detector: Option<String>,
     /// `model = "boats.onnx"`, resolved against the config's folder; `None` is the shipped model.
     pub model: Option<PathBuf>,
+    /// `start_time = 1773340200.0`: epoch seconds of stream time 0, for a recorded clip whose
+    /// start is known; frames are then stamped `start_time + stream time` instead of
+    /// `wall clock at start + stream time`, so a replay keeps the clip's own clock.
+    pub start_time: Option<f64>,
 }
 
 /// One validated input.
@@ -451,8 +457,14 @@ impl NodeConfig {
             if r.calibration.is_some() {
                 return Err(invalid(&format!("{key}.calibration"), "only video inputs take a calibration".into()));
             }
-            if r.detector.is_some() || r.model.is_some() {
-                let k = if r.detector.is_some() { "detector" } else { "model" };
+            if r.detector.is_some() || r.model.is_some() || r.start_time.is_some() {
+                let k = if r.detector.is_some() {
+                    "detector"
+                } else if r.model.is_some() {
+                    "model"
+                } else {
+                    "start_time"
+                };
                 return Err(invalid(&format!("{key}.{k}"), format!("only video inputs take a {k}")));
             }
             let mut url: SourceUrl = r.url.parse().map_err(|e| invalid(&format!("{key}.url"), format!("{e}")))?;
@@ -555,6 +567,11 @@ fn video_input(
     {
         return Err((format!("{key}.detector"), format!("unknown detector {d:?}: expected model, classical or cascade")));
     }
+    if let Some(t) = r.start_time
+        && !(t.is_finite() && t >= 0.0)
+    {
+        return Err((format!("{key}.start_time"), format!("{t} must be epoch seconds (finite, not negative)")));
+    }
     let (url, uri, file_speed) = if r.url.starts_with("file://") {
         let Ok(SourceUrl::File { path, speed }) = r.url.parse::<SourceUrl>() else {
             return Err((format!("{key}.url"), format!("{:?} is not a file:///absolute/path[?speed=S] URL", r.url)));
@@ -578,6 +595,7 @@ fn video_input(
             file_speed,
             detector: r.detector,
             model: r.model.as_deref().map(resolve),
+            start_time: r.start_time,
         }),
         sensor: r.sensor.unwrap_or_else(|| format!("ir-{site}")),
     })
@@ -711,6 +729,12 @@ mod tests {
         let c = video("url = \"file:///v/a.mkv?speed=0\"\ncalibration = \"/c.toml\"\n").unwrap();
         assert_eq!(c.inputs[0].video.as_ref().unwrap().file_speed, Some(0.0));
         assert_eq!(c.inputs[0].video.as_ref().unwrap().detector, None);
+        assert_eq!(c.inputs[0].video.as_ref().unwrap().start_time, None);
+        let c =
+            video("url = \"file:///v/a.mkv?speed=4\"\ncalibration = \"/c.toml\"\nstart_time = 1773340200.5\n").unwrap();
+        assert_eq!(c.inputs[0].video.as_ref().unwrap().start_time, Some(1_773_340_200.5));
+        let e = video("url = \"a.mkv\"\ncalibration = \"c.toml\"\nstart_time = -1.0\n").unwrap_err().to_string();
+        assert!(e.contains("input[0].start_time"), "{e}");
         let c =
             video("url = \"a.mkv\"\ncalibration = \"c.toml\"\ndetector = \"classical\"\nmodel = \"m.onnx\"\n").unwrap();
         let v = c.inputs[0].video.as_ref().unwrap();

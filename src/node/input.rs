@@ -23,7 +23,7 @@ use super::config::{Input, InputKind};
 use crate::alert::Alert;
 use crate::bus::{BusHandle, topic};
 use crate::detection::{Detection, Identity, Position, SensorKind, Velocity};
-use crate::ingest::ais::{Decoder, to_detection};
+use crate::ingest::ais::{DeclaredLengths, Decoder, to_detection};
 use crate::ingest::radar::{RadarConfig, RadarDecoder};
 use crate::ingest::source::{self, SourceOptions, SourceStatus, SourceUrl};
 
@@ -115,6 +115,7 @@ pub fn parse_measurement(line: &[u8]) -> Option<DetectionMsg> {
         position: Position::circular(lat, lon, sigma),
         velocity,
         identity: Identity { mmsi: m.mmsi, ..Identity::default() },
+        length_m: None,
     }))
 }
 
@@ -151,6 +152,18 @@ fn json_time(line: &[u8]) -> Option<f64> {
     serde_json::from_slice::<T>(line).ok().map(|t| t.time)
 }
 
+/// A line's detection time: its tag block's `c:` time (when the receiver that logged or relayed
+/// it stamped one, as the radar decoder uses), else its arrival time. A replayed log thus keeps
+/// its own clock, whatever the replay speed.
+pub fn line_time(line: &[u8], received_s: f64) -> f64 {
+    crate::ingest::nmea::parse_line(line)
+        .ok()
+        .and_then(|s| s.tag_block)
+        .and_then(|t| t.unix_time_s)
+        .filter(|t| t.is_finite())
+        .unwrap_or(received_s)
+}
+
 /// Start one input stage; it ends when its source ends (files) or on `shutdown`.
 ///
 /// Alerts inputs commit straight to `bus` (alerts never ride a lossy channel); the others send to
@@ -177,6 +190,7 @@ pub fn spawn(
         async move {
             let mut pacer = Pacer::new(&url);
             let mut ais = Decoder::new();
+            let mut lengths = DeclaredLengths::default();
             let mut radar = RadarDecoder::new(RadarConfig::default());
             let alerts_topic = topic::alerts(&site);
             loop {
@@ -209,8 +223,13 @@ pub fn spawn(
                     }
                     InputKind::Nmea => {
                         let det = if bytes.contains(&b'!') && bytes.windows(3).any(|w| w == b"VDM" || w == b"VDO") {
-                            ais.push_line_at(bytes, line.received_s)
-                                .and_then(|m| to_detection(m, line.received_s, &input.sensor))
+                            let t = line_time(bytes, line.received_s);
+                            ais.push_line_at(bytes, line.received_s).and_then(|m| {
+                                lengths.observe(m);
+                                let mut d = to_detection(m, t, &input.sensor)?;
+                                lengths.fill(&mut d);
+                                Some(d)
+                            })
                         } else {
                             match radar.push_line_at(bytes, line.received_s) {
                                 Ok(d) => d,
@@ -281,6 +300,23 @@ mod tests {
     fn scan_only_lines_are_empty_scans() {
         let d = parse_measurement(br#"{"time": 3, "sensor": "r", "scan_only": true}"#);
         assert!(matches!(d, Some(DetectionMsg::EmptyScan { time_s: 3.0, .. })));
+    }
+
+    #[test]
+    fn ais_lines_take_their_tag_block_time_else_arrival() {
+        let cs = |s: &str| s.bytes().fold(0u8, |a, b| a ^ b);
+        let vdm = "AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0";
+        let plain = format!("!{vdm}*{:02X}", cs(vdm));
+        let tag = "s:ais-x,c:1773340200500";
+        let tagged = format!("\\{tag}*{:02X}\\{plain}", cs(tag));
+        assert_eq!(line_time(tagged.as_bytes(), 5.0), 1_773_340_200.5);
+        assert_eq!(line_time(plain.as_bytes(), 5.0), 5.0);
+        assert_eq!(line_time(b"garbage", 7.0), 7.0);
+        // The decoded detection carries it.
+        let mut ais = Decoder::new();
+        let m = ais.push_line_at(tagged.as_bytes(), 5.0).expect("decodes");
+        let d = to_detection(m, line_time(tagged.as_bytes(), 5.0), "ais-x").expect("a position report");
+        assert_eq!(d.time_s, 1_773_340_200.5);
     }
 
     #[test]

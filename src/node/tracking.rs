@@ -108,6 +108,7 @@ pub fn report(t: &Track) -> TrackReport {
         sources: t.sources.iter().map(|k| sensor_kind_name(*k).to_string()).collect(),
         class: Some(vessel_class_name(t.class).to_string()),
         cov_ne_m2: cov_ne(&t.cov_en),
+        length_m: t.length_m.filter(|l| l.is_finite() && *l > 0.0),
         ..Default::default()
     }
 }
@@ -253,6 +254,9 @@ fn step(
             for d in p.dets.iter().filter(|d| d.kind == SensorKind::Ais) {
                 if let (Some(mmsi), Some((lat, lon))) = (d.identity.mmsi, d.position.lat_lon()) {
                     a.ais.report(mmsi, d.time_s, lat, lon);
+                    if let Some(l) = d.length_m {
+                        a.ais.length(mmsi, l);
+                    }
                 }
             }
             keep_ir_chips(&p.dets, &confirmed, &mut a.ir_chips);
@@ -322,6 +326,7 @@ mod report_tests {
         assert_eq!(r.sources, vec!["radar", "ir"]);
         assert_eq!(r.class.as_deref(), Some("small_craft"));
         assert_eq!(r.cov_ne_m2, Some([400.0, 30.0, 100.0]));
+        assert_eq!(r.length_m, Some(9.0));
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["cov_ne_m2"], serde_json::json!([400.0, 30.0, 100.0]));
         // A non-finite covariance is left out rather than sent.
@@ -367,6 +372,7 @@ mod ir_chip_tests {
             position: Position::circular(22.1, 113.5, 20.0),
             velocity: None,
             identity: Default::default(),
+            length_m: None,
         };
         crate::ingest::thermal::snapshot::remember(&det, "data:image/png;base64,AAAA".into());
         let tracks = [

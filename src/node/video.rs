@@ -9,7 +9,8 @@
 //!
 //! Time base: a frame's detections are stamped `wall clock at start + the frame's stream time`,
 //! for live sources and files alike (a video file has no absolute time, unlike a measurements
-//! file's `time` field). A file is paced like the line inputs' `file://…?speed=S`: the frame at
+//! file's `time` field), unless the input sets `start_time` (epoch seconds of stream time 0, for
+//! a recorded clip whose start is known): then `start_time + stream time`, at any replay speed. A file is paced like the line inputs' `file://…?speed=S`: the frame at
 //! stream time `t` is processed at `start + t / S`; `speed=0` goes as fast as the detector does
 //! (stamps still advance by stream time, so the tracker sees the recorded motion).
 //!
@@ -167,7 +168,8 @@ mod pipeline {
         tracing::info!(detector = %detector.kind(), "video detector ready");
         let mut capture = Capture::open(&video.uri, CaptureOptions::default()).map_err(|e| e.to_string())?;
         status.send_modify(|s| s.state = SourceState::Connected);
-        let wall0 = crate::bus::client::now_s();
+        // Stream time 0: the clip's own start when the config gives it, else now.
+        let wall0 = video.start_time.unwrap_or_else(crate::bus::client::now_s);
         let started = Instant::now();
         let (cw, ch) = geolocator.camera().camera().size_px();
         let mut blobs = Vec::new();

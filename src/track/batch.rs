@@ -212,6 +212,7 @@ impl<'c> Batch<'c> {
             position,
             velocity,
             identity: Identity { mmsi: l.mmsi, ..Identity::default() },
+            length_m: None,
         };
         Ok(Some((d, sensor_en)))
     }

@@ -90,6 +90,23 @@ pub fn measurement_from_detection(
     sensor_en: Option<Vector2<f64>>,
     cfg: &SensorConfig,
 ) -> Result<Measurement, Reject> {
+    let mut m = measurement_position(d, frame, sensor_en, cfg)?;
+    // A size is a hint, not a position: a nonsense one is dropped rather than the detection. An
+    // AIS length is what the ship declares, not what a sensor saw: it never feeds the estimate.
+    m.length_m = d.length_m.filter(|l| d.kind != SensorKind::Ais && l.is_finite() && *l > 0.0 && *l < MAX_LENGTH_M);
+    Ok(m)
+}
+
+/// Longest hull a detection's size may claim, metres (the largest ships are ~400 m).
+const MAX_LENGTH_M: f64 = 600.0;
+
+/// The measurement model of `d`'s position, without its size (see [`measurement_from_detection`]).
+fn measurement_position(
+    d: &Detection,
+    frame: &Enu,
+    sensor_en: Option<Vector2<f64>>,
+    cfg: &SensorConfig,
+) -> Result<Measurement, Reject> {
     let mmsi = d.identity.mmsi;
     let max_var = cfg.max_sigma_m * cfg.max_sigma_m;
     let model = match d.position {
@@ -191,6 +208,7 @@ mod tests {
             position: Position::circular(target.lat_deg, target.lon_deg, 800.0),
             velocity: None,
             identity: Default::default(),
+            length_m: None,
         };
         let cfg = SensorConfig::default();
         let m = measurement_from_detection(&d, &frame, None, &cfg).unwrap();
@@ -207,5 +225,60 @@ mod tests {
             measurement_from_detection(&other, &frame, None, &cfg).unwrap().model,
             Model::Position { .. }
         ));
+    }
+
+    /// A detection at `en` metres from the frame's origin, σ 15 m, with a size.
+    fn sized(frame: &Enu, kind: SensorKind, time_s: f64, en: (f64, f64), length_m: Option<f64>) -> Detection {
+        let p = frame.from_en(Vector2::new(en.0, en.1));
+        Detection {
+            time_s,
+            sensor: if kind == SensorKind::Ais { "ais-test".into() } else { "ir-test".into() },
+            kind,
+            position: Position::circular(p.lat_deg, p.lon_deg, 15.0),
+            velocity: None,
+            identity: crate::detection::Identity {
+                mmsi: (kind == SensorKind::Ais).then_some(453_000_001),
+                ..Default::default()
+            },
+            length_m,
+        }
+    }
+
+    /// IR detections with an apparent length give their track a length: the median of the
+    /// recent ones, so one box merged with the wake does not drag it; IR scans without a size
+    /// leave the estimate as it was.
+    #[test]
+    fn ir_sizes_give_the_track_a_median_length() {
+        use crate::track::{DefaultTracker, TrackerConfig};
+        let frame = Enu::at(crate::geodesy::LatLon::new(22.1, 113.55));
+        let mut t = DefaultTracker::from_config(&TrackerConfig::default(), frame);
+        let cfg = SensorConfig::default();
+        let sensor = t.sensor_id("ir-test");
+        let sizes = [Some(9.0), Some(11.0), None, Some(40.0), Some(10.0), None, Some(12.0), Some(10.5), None];
+        for (k, l) in sizes.iter().enumerate() {
+            let time_s = k as f64;
+            let d = sized(&frame, SensorKind::Ir, time_s, (2000.0, 1000.0), *l);
+            let m = measurement_from_detection(&d, &frame, None, &cfg).unwrap();
+            assert_eq!(m.length_m, *l);
+            t.step(&Scan { time_s, sensor, kind: SensorKind::Ir, measurements: vec![m] });
+        }
+        let tracks: Vec<_> = t.confirmed_tracks().collect();
+        assert_eq!(tracks.len(), 1, "{tracks:?}");
+        // Sizes 9, 11, 40, 10, 12, 10.5: median of six is (10.5 + 11) / 2.
+        assert_eq!(tracks[0].length_m, Some(10.75));
+    }
+
+    /// An AIS-declared length is not a measurement: it never reaches the sensor estimate, and a
+    /// nonsense IR size is dropped, not the detection.
+    #[test]
+    fn declared_and_absurd_sizes_do_not_feed_the_estimate() {
+        let frame = Enu::at(crate::geodesy::LatLon::new(22.1, 113.55));
+        let cfg = SensorConfig::default();
+        let ais = sized(&frame, SensorKind::Ais, 0.0, (0.0, 0.0), Some(180.0));
+        assert_eq!(measurement_from_detection(&ais, &frame, None, &cfg).unwrap().length_m, None);
+        for bad in [f64::NAN, -3.0, 0.0, 5_000.0] {
+            let ir = sized(&frame, SensorKind::Ir, 0.0, (0.0, 0.0), Some(bad));
+            assert_eq!(measurement_from_detection(&ir, &frame, None, &cfg).unwrap().length_m, None, "{bad}");
+        }
     }
 }

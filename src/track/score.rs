@@ -81,6 +81,7 @@ impl Initiator for TrackScore {
         }
         let f = FilterState::new(Gaussian { x, p }, self.mu0);
         let mut t = TrackState::new(id, f, time_s, m.kind, sensor, m.mmsi);
+        t.record_length(m.length_m);
         if m.kind == SensorKind::Ais {
             t.score = self.confirm_llr;
             t.score_max = t.score;

@@ -9,6 +9,9 @@ use crate::geodesy::{Enu, MPS_PER_KNOT};
 /// How many past positions a track keeps.
 pub const HISTORY_LEN: usize = 16;
 
+/// How many recent size measurements a track's length estimate is the median of.
+pub const LENGTH_WINDOW: usize = 9;
+
 /// Bit flags of the sensor kinds that have updated a track.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sources(u8);
@@ -133,6 +136,12 @@ pub struct TrackState {
     pub history_len: u8,
     /// Next write position in `history`.
     pub history_head: u8,
+    /// Ring buffer of the latest apparent lengths a sensor measured (IR box size), metres.
+    pub lengths: [f32; LENGTH_WINDOW],
+    /// Number of valid entries in `lengths`.
+    pub lengths_len: u8,
+    /// Next write position in `lengths`.
+    pub lengths_head: u8,
 }
 
 impl TrackState {
@@ -160,6 +169,9 @@ impl TrackState {
             history: [(0.0, 0.0, 0.0); HISTORY_LEN],
             history_len: 0,
             history_head: 0,
+            lengths: [0.0; LENGTH_WINDOW],
+            lengths_len: 0,
+            lengths_head: 0,
         };
         if kind != SensorKind::Ais {
             t.sensor_pd[0] = SensorPd { sensor, hits: 1.0, opportunities: 1.0 };
@@ -264,6 +276,38 @@ impl TrackState {
         }
     }
 
+    /// Add one measured apparent length (ignored when `None`, non-finite or non-positive).
+    pub fn record_length(&mut self, length_m: Option<f64>) {
+        let Some(l) = length_m.filter(|l| l.is_finite() && *l > 0.0) else { return };
+        self.lengths[self.lengths_head as usize] = l as f32;
+        self.lengths_head = ((self.lengths_head as usize + 1) % LENGTH_WINDOW) as u8;
+        self.lengths_len = (self.lengths_len + 1).min(LENGTH_WINDOW as u8);
+    }
+
+    /// Take `other`'s size measurements when this track has none (a merged duplicate).
+    pub fn adopt_lengths(&mut self, other: &TrackState) {
+        if self.lengths_len == 0 {
+            self.lengths = other.lengths;
+            self.lengths_len = other.lengths_len;
+            self.lengths_head = other.lengths_head;
+        }
+    }
+
+    /// Length estimate, metres: the median of the latest [`LENGTH_WINDOW`] measured lengths.
+    /// Why the median: an IR box reads short when the boat turns bow-on and long when it merges
+    /// with its wake or a neighbour; the median ignores a minority of either.
+    pub fn length_m(&self) -> Option<f64> {
+        let n = self.lengths_len as usize;
+        if n == 0 {
+            return None;
+        }
+        let mut v = [0.0f32; LENGTH_WINDOW];
+        v[..n].copy_from_slice(&self.lengths[..n]);
+        v[..n].sort_unstable_by(f32::total_cmp);
+        let m = if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) };
+        Some(f64::from(m))
+    }
+
     fn push_history(&mut self) {
         let x = self.filter.combined().x;
         self.history[self.history_head as usize] = (self.time_s, x[0] as f32, x[1] as f32);
@@ -324,7 +368,7 @@ impl TrackState {
             sources: self.sources.kinds(),
             identity: Identity { mmsi: self.mmsi, ..Identity::default() },
             class,
-            length_m: None,
+            length_m: self.length_m(),
             dark,
             history,
         }

@@ -300,6 +300,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                         Some(f) => {
                             t.filter = f;
                             t.record_hit(m.kind, scan.sensor, m.mmsi, true, self.miss_llr - cost);
+                            t.record_length(m.length_m);
                             if scan.kind != SensorKind::Ais {
                                 t.record_opportunity(scan.sensor, true);
                             }
@@ -508,6 +509,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
                 t.sources = t.sources.union(loser.sources);
                 t.sensors_seen |= loser.sensors_seen;
                 t.mmsi = t.mmsi.or(loser.mmsi);
+                t.adopt_lengths(&loser);
                 t.last_ais_s = t.last_ais_s.max(loser.last_ais_s);
                 t.score = t.score.max(loser.score);
                 t.score_max = t.score_max.max(loser.score_max);
@@ -598,6 +600,7 @@ impl<P: Predictor, U: Updater, A: Associator, I: Initiator, D: Deleter> Tracker<
             if ok {
                 t.filter = f;
                 t.record_hit(m.kind, scan.sensor, m.mmsi, false, 0.0);
+                t.record_length(m.length_m);
                 applied += 1;
             }
         }

@@ -2,8 +2,8 @@
 //! processes on simulated AIS and radar, simulated patrol boats and drone teams, the headless
 //! operator) runs and its summary holds up.
 //!
-//! Shortened how: 90 s of the night at x3 (30 s of replay; faster replays make every vessel look
-//! that much faster to the trackers), and without the IR clips, whose rendering costs about
+//! Shortened how: 90 s of the night at x3 (30 s of replay; the nodes stamp the logs' own
+//! scenario times, so vessels keep their true speeds), and without the IR clips, whose rendering costs about
 //! 0.3 s a frame in a debug build (13 clips of 30 frames: two minutes). The IR chain has its own
 //! tests (`thermal`, `onnx`); `seawarden demo` runs it by default.
 
@@ -42,4 +42,31 @@ fn headless_demo_runs_every_node_loses_nothing_and_alerts_on_smuggling() {
     assert!(kinds.keys().any(|k| smuggling.contains(&k.as_str())), "no smuggling-kind alert: {kinds:?}\n{stdout}");
     assert!(s["first_track_s"].as_f64().is_some(), "{stdout}");
     assert!(s["alert_latency"]["n"].as_u64().unwrap() > 0, "{stdout}");
+
+    // On the scenario's clock: alerts carry sim times (the AIS log's tag-block span), not the
+    // wall clock, and at x3 no speed rule saw a vessel faster than a fast craft sails.
+    let ais = std::fs::read_to_string(work.path().join("run/ais.nmea")).unwrap();
+    let tag_s = |l: &str| -> Option<f64> {
+        let c = l.split(['\\', ',', '*']).find_map(|f| f.strip_prefix("c:"))?;
+        Some(c.parse::<f64>().ok()? / 1000.0)
+    };
+    let times: Vec<f64> = ais.lines().filter_map(tag_s).collect();
+    let (t0, t1) = (times[0], *times.last().unwrap());
+    assert!(t1 - t0 <= 91.0, "the AIS log spans {} s", t1 - t0);
+    let alerts = std::fs::read_to_string(work.path().join("alerts.jsonl")).unwrap();
+    let mut speeds = 0;
+    for line in alerts.lines() {
+        let a: Value = serde_json::from_str(line).unwrap();
+        let t = a["time"].as_f64().unwrap();
+        assert!(t >= t0 - 60.0 && t <= t1 + 60.0, "alert at {t}, not within the scenario's {t0}..{t1}: {line}");
+        for r in a["reasons"].as_array().unwrap() {
+            let rule = r["rule"].as_str().unwrap();
+            if rule.ends_with("_speed_kn") && rule != "ais_implied_speed_kn" {
+                speeds += 1;
+                let kn = r["value"].as_f64().unwrap();
+                assert!(kn <= 60.0, "{rule} = {kn} kn at x3: speeds are scaled by the replay\n{line}");
+            }
+        }
+    }
+    eprintln!("{speeds} speed reasons checked");
 }

@@ -1,9 +1,10 @@
 //! Loitering: slow for a long time, wandering rather than drifting, away from anchorages.
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
+use crate::anomaly::near::within_m;
 use crate::anomaly::scene::Scene;
 use crate::anomaly::zones::ZoneKind;
-use crate::geodesy::{LatLon, distance_m};
+use crate::geodesy::LatLon;
 use crate::track::Track;
 
 /// Fires when every sample of the last `window_s` is below `max_speed_kn`, the track stayed
@@ -36,9 +37,8 @@ impl Rule for Loitering {
         let mut w = s.memo.window(s.time_s, self.window_s)?;
         let first = w.clone().next()?;
         let o = LatLon::new(first.lat_deg, first.lon_deg);
-        if !w.all(|p| {
-            p.sog_kn < self.max_speed_kn && distance_m(o, LatLon::new(p.lat_deg, p.lon_deg)) <= self.max_radius_m
-        }) {
+        if !w.all(|p| p.sog_kn < self.max_speed_kn && within_m(o, LatLon::new(p.lat_deg, p.lon_deg), self.max_radius_m))
+        {
             return None;
         }
         if s.zones.is_in(LatLon::new(t.lat_deg, t.lon_deg), ZoneKind::Anchorage) {

@@ -65,7 +65,7 @@ pub mod utc_inquiry;
 
 pub use bits::{BitReader, Text};
 pub use decoder::{DecodeStats, Decoder, RejectReason};
-pub use detection::to_detection;
+pub use detection::{DeclaredLengths, static_length_m, to_detection};
 pub use json::write_gpsd_json;
 
 /// Fields every AIS message starts with.

@@ -225,6 +225,7 @@ impl RadarDecoder {
                 target_number: Some(t.target_number),
                 ..Identity::default()
             },
+            length_m: None,
         }))
     }
 
@@ -254,6 +255,7 @@ impl RadarDecoder {
                 target_number: Some(t.target_number),
                 ..Identity::default()
             },
+            length_m: None,
         }))
     }
 

@@ -95,6 +95,7 @@ impl Geolocator {
     /// As [`Geolocator::locate`].
     pub fn detection(&self, time_s: f64, blob: &Blob) -> Result<Detection, CalibrationError> {
         let g = self.locate(blob)?;
+        let length_m = g.range_m.and_then(|(r, _)| self.apparent_length_m(blob, r));
         let position = match (g.range_m, g.lat_lon) {
             (Some((r, sigma_r)), Some((lat, lon))) => {
                 let b = g.bearing_deg.to_radians();
@@ -124,7 +125,19 @@ impl Geolocator {
             position,
             velocity: None,
             identity: Identity::default(),
+            length_m,
         })
+    }
+
+    /// Apparent length of `blob` at `range_m`, metres: box width in pixels × range / focal
+    /// length in pixels (small-angle pinhole). Why: a boat seen broadside spans about its hull
+    /// length across the image, which lets the tracker question an AIS-declared length. Seen
+    /// bow-on it reads short (the beam), so it is an estimate only. `None` for a non-finite or
+    /// non-positive result.
+    pub fn apparent_length_m(&self, blob: &Blob, range_m: f64) -> Option<f64> {
+        let rad_per_px = calibration::CameraModel::radians_per_px(self.camera.camera());
+        let l = f64::from(blob.w) * rad_per_px * range_m;
+        (l.is_finite() && l > 0.0).then_some(l)
     }
 }
 
@@ -164,5 +177,21 @@ mod tests {
         let det = g.detection(5.0, &blob_at(320, 20)).unwrap();
         assert!(matches!(det.position, Position::Polar { .. }), "{det:?}");
         assert_eq!(det.kind, SensorKind::Ir);
+        assert_eq!(det.length_m, None, "no range, no size");
+    }
+
+    /// A box 20 px wide at 2 km through a 6° / 640 px lens spans 2000 × 20 × (6° / 640) ≈ 6.5 m.
+    #[test]
+    fn a_ranged_box_carries_its_apparent_length() {
+        let g = Geolocator::new(&calibration(), HeadAngles::default(), "ir-test").unwrap();
+        let p = g.camera().sea_point_to_pixel(91.0, 2_000.0, HeadAngles::default()).unwrap();
+        let (x, bottom) = (p.x.round() as u32, p.y.round() as u32);
+        let blob = Blob { x: x - 10, y: bottom - 5, w: 20, h: 5, score: 1.0, class_id: 0, contrast: 1.0, snr: 9.0 };
+        let det = g.detection(5.0, &blob).unwrap();
+        let (r, _) = g.locate(&blob).unwrap().range_m.unwrap();
+        let want = r * 20.0 * 6f64.to_radians() / 640.0;
+        let l = det.length_m.expect("a ranged IR box has a length");
+        assert!((l - want).abs() < 0.05 * want, "{l} vs {want}");
+        assert!((l - 6.5).abs() < 1.0, "{l}");
     }
 }

@@ -131,6 +131,7 @@ mod tests {
             position: Position::circular(22.1, 113.5, 20.0),
             velocity: None,
             identity: Default::default(),
+            length_m: None,
         };
         remember(&d, "data:x".into());
         assert_eq!(take(&d).as_deref(), Some("data:x"));

@@ -66,6 +66,9 @@ pub struct Measurement {
     /// Whether `approx_en` is meaningful enough to put in the spatial grid (a bearing-only
     /// detection is a ray, gated against every track instead).
     pub localised: bool,
+    /// Apparent length the sensor measured, metres (IR box size); feeds the track's length
+    /// estimate, never its position.
+    pub length_m: Option<f64>,
 }
 
 impl Measurement {
@@ -81,7 +84,7 @@ impl Measurement {
                 (p, c, b.range.is_some())
             }
         };
-        Measurement { model, approx_en, approx_cov, mmsi, kind, localised }
+        Measurement { model, approx_en, approx_cov, mmsi, kind, localised, length_m: None }
     }
 }
 
