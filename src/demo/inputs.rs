@@ -70,10 +70,17 @@ pub struct InputSpec {
 
 impl InputSpec {
     /// The cache key: everything the cached files depend on (on the sim clock, the speed only
-    /// through the clips' frame rate).
+    /// through the clips' frame rate), plus which build made them — a rebuilt binary may simulate
+    /// or render differently, so its first run starts cold rather than replay stale inputs.
     pub fn key(&self) -> String {
         let clips = if self.ir_fps == 0 { 0 } else { self.sim_fps() };
-        format!("{}-seed{}-{}s-simir{clips}", self.scenario.name, self.scenario.seed, self.scenario.duration_s)
+        format!(
+            "{}-seed{}-{}s-simir{clips}-build{:08x}",
+            self.scenario.name,
+            self.scenario.seed,
+            self.scenario.duration_s,
+            build_stamp()
+        )
     }
 
     /// IR frames per sim second: `ir_fps / speed`, rounded, at least 1 (the clip writer's frame
@@ -86,6 +93,20 @@ impl InputSpec {
     pub fn frames(&self) -> u32 {
         (self.scenario.duration_s * f64::from(self.sim_fps())).ceil().max(1.0) as u32
     }
+}
+
+/// A short fingerprint of this executable (size and modification time), 0 when unknown.
+fn build_stamp() -> u32 {
+    let meta = std::env::current_exe().and_then(std::fs::metadata);
+    let Ok(meta) = meta else { return 0 };
+    let mtime_ns =
+        meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    // FNV-1a over size and mtime: stable across runs of one build, different after a rebuild.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in meta.len().to_le_bytes().into_iter().chain(mtime_ns.to_le_bytes()) {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
 /// Prepared inputs in a cache folder.
@@ -280,7 +301,7 @@ pub trait Progress: Sync {
 pub fn prepare(
     spec: &InputSpec,
     sites: &Sites,
-    calibration_dir: &Path,
+    #[cfg_attr(not(feature = "thermal"), allow(unused_variables))] calibration_dir: &Path,
     work: &Path,
     progress: &dyn Progress,
 ) -> Result<Inputs, InputsError> {

@@ -27,7 +27,8 @@ pub struct Operator {
     board: TaskBoard,
     fence: Geofence,
     tasked_tracks: HashSet<(String, String)>,
-    searched: HashSet<String>,
+    /// Where searches were sent: one boat in distress seen by several nodes is searched once.
+    searched: Vec<LatLon>,
     /// Where exported mission files go.
     pub missions_dir: PathBuf,
     /// Patrol tasks sent.
@@ -47,7 +48,7 @@ impl Operator {
             board: TaskBoard::new(ReplanPolicy::default()),
             fence: Geofence::macau(),
             tasked_tracks: HashSet::new(),
-            searched: HashSet::new(),
+            searched: Vec::new(),
             missions_dir,
             tasks_sent: 0,
             missions_sent: 0,
@@ -93,42 +94,43 @@ impl Operator {
                 });
             }
         }
-        if a.kind == AlertKind::Distress && self.searched.insert(a.track_id.clone()) {
+        let searched_here = self.searched.iter().any(|p| distance_m(*p, target.position) < SEARCH_DEDUP_M);
+        if a.kind == AlertKind::Distress && !searched_here {
             out.extend(self.search(a, &target, now_s));
         }
         out
     }
 
-    /// An expanding-square search by the nearest drone team, exported and sent.
+    /// An expanding-square search by the nearest drone team whose mission the planner accepts
+    /// (a team whose flight would cross the airport's no-fly zone yields to the next), exported
+    /// and sent.
     fn search(&mut self, a: &Alert, target: &Target, now_s: f64) -> Option<Publish> {
-        let team = self
-            .units
-            .units
-            .iter()
-            .filter(|u| u.kind == UnitKind::DroneTeam)
-            .min_by(|x, y| distance_m(x.base(), target.position).total_cmp(&distance_m(y.base(), target.position)))?
-            .clone();
+        let mut teams: Vec<_> = self.units.units.iter().filter(|u| u.kind == UnitKind::DroneTeam).cloned().collect();
+        teams.sort_by(|x, y| distance_m(x.base(), target.position).total_cmp(&distance_m(y.base(), target.position)));
         let params = ExpandingSquareParams::default();
-        let spec = MissionSpec {
-            name: format!("search {} ({})", a.track_id, a.site),
-            pattern: "expanding-square".into(),
-            launch: team.base(),
-            takeoff_alt_m: params.alt_m,
-            speed_mps: team.max_speed_mps(),
-            waypoints: expanding_square(target, &params),
-            end: MissionEnd::ReturnToLaunch,
-            target: Some(target.clone()),
-            rally_points: vec![team.base()],
-            created_s: now_s,
-        };
-        let mission = match plan(spec, &Limits::default(), &self.fence) {
-            Ok(m) => m,
-            Err(e) => {
-                tracing::warn!(team = %team.id, "operator: search mission refused: {e}");
-                self.missions_refused += 1;
-                return None;
+        let (team, mission) = teams.into_iter().find_map(|team| {
+            let spec = MissionSpec {
+                name: format!("search {} ({})", a.track_id, a.site),
+                pattern: "expanding-square".into(),
+                launch: team.base(),
+                takeoff_alt_m: params.alt_m,
+                speed_mps: team.max_speed_mps(),
+                waypoints: expanding_square(target, &params),
+                end: MissionEnd::ReturnToLaunch,
+                target: Some(target.clone()),
+                rally_points: vec![team.base()],
+                created_s: now_s,
+            };
+            match plan(spec, &Limits::default(), &self.fence) {
+                Ok(m) => Some((team, m)),
+                Err(e) => {
+                    tracing::warn!(team = %team.id, "operator: search mission refused: {e}");
+                    self.missions_refused += 1;
+                    None
+                }
             }
-        };
+        })?;
+        self.searched.push(target.position);
         let id = format!("search-{}-{}", a.site, a.track_id);
         let file = self.missions_dir.join(format!("{id}.plan"));
         let mut buf = Vec::new();
@@ -171,5 +173,51 @@ impl Operator {
     }
 }
 
+/// A distress alert within this of an earlier search is the same boat (another node's view).
+const SEARCH_DEDUP_M: f64 = 1_000.0;
+
 /// Latest track reports by (site, track id), for the operator's targets.
 pub type TrackBook = HashMap<(String, String), TrackReport>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::{AlertId, Severity};
+
+    fn distress(site: &str, track: &str, lat: f64, lon: f64) -> Alert {
+        Alert {
+            time: 0.0,
+            id: AlertId::derive(site, track, AlertKind::Distress, 0.0),
+            site: site.into(),
+            kind: AlertKind::Distress,
+            severity: Severity::High,
+            track_id: track.into(),
+            lat,
+            lon,
+            mmsi: None,
+            reasons: vec![],
+            evidence: vec![],
+            update: 0,
+        }
+    }
+
+    /// Far east of Coloane no team can fly the search (the airport's no-fly circle, endurance):
+    /// every team is tried and none is sent. South of Coloane the nearest team flies it, and the
+    /// same boat reported by a second node is not searched again.
+    #[test]
+    fn every_team_is_tried_and_one_boat_is_searched_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut op = Operator::new(Units::macau(), dir.path().to_path_buf());
+        let teams = op.units.units.iter().filter(|u| u.kind == UnitKind::DroneTeam).count() as u64;
+        let drone = |out: &[Publish]| out.iter().filter(|p| p.topic.contains("/task/drone/")).count();
+        let out_of_reach = op.on_alert(&distress("cheoc-van", "7", 22.0995, 113.6385), None, 0.0);
+        assert_eq!(drone(&out_of_reach), 0);
+        assert_eq!(op.missions_refused, teams, "each team was tried");
+        let first = op.on_alert(&distress("cheoc-van", "8", 22.092, 113.585), None, 1.0);
+        assert_eq!(drone(&first), 1, "a search is sent");
+        assert!(first.iter().any(|p| p.topic.ends_with("/task/drone/dt-cheoc-van")), "by the nearest team");
+        let again = op.on_alert(&distress("long-chao-kok", "3", 22.0925, 113.5855), None, 2.0);
+        assert_eq!(drone(&again), 0, "the same boat from another node");
+        assert_eq!(op.missions_sent, 1);
+    }
+}

@@ -730,9 +730,10 @@ fn macau_night(b: &mut Builder) -> Result<(), SimError> {
         None,
     );
     debug_assert_eq!(fast, fast_idx);
-    // The boat adrift: it works its spot until its engine fails at 60 s, then the ebb sets it
-    // south-west.
-    let adrift = b.snap(LatLon::new(22.100, 113.640))?;
+    // The boat adrift: it works its spot south of Coloane (within the Cheoc Van drone team's
+    // reach, clear of the airport's no-fly circle) until its engine fails at 60 s, then the ebb
+    // sets it south-west.
+    let adrift = b.snap(LatLon::new(22.092, 113.585))?;
     let fit = b.fit(AisClass::A, 412, "YUE ZHU YU 5", 30);
     let adrift_xy = b.xy(adrift);
     b.add(
