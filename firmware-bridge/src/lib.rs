@@ -28,4 +28,5 @@ pub mod pelco_d;
 pub mod pelco_p;
 pub mod protocol;
 pub mod sim_server;
+mod start_framed;
 pub mod transport;

@@ -38,6 +38,7 @@
 //!   tilt (`0x4D`/`0x53`/`0x5B`) and zoom (`0x4F`/`0x55`/`0x5D`) positions.
 
 use core::fmt;
+use crate::start_framed::{StartFramed, Step};
 
 /// The byte every Pelco-D frame starts with; the deframer resynchronises on it.
 pub const SYNC: u8 = 0xFF;
@@ -964,19 +965,23 @@ pub struct DeframerStats {
 /// assert_eq!(frames[0].command(), Ok(Command::STOP));
 /// assert_eq!(deframer.stats().bad_checksums, 1);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Deframer {
-    buf: [u8; FRAME_LEN],
-    len: usize,
+    candidate: StartFramed<FRAME_LEN>,
     stats: DeframerStats,
+}
+
+impl Default for Deframer {
+    fn default() -> Self {
+        Deframer::new()
+    }
 }
 
 impl Deframer {
     /// An empty deframer waiting for a sync byte.
     pub const fn new() -> Deframer {
         Deframer {
-            buf: [0; FRAME_LEN],
-            len: 0,
+            candidate: StartFramed::new(SYNC),
             stats: DeframerStats {
                 frames: 0,
                 bad_checksums: 0,
@@ -987,44 +992,25 @@ impl Deframer {
 
     /// Takes one received byte; returns a frame when this byte completes one.
     pub fn push(&mut self, byte: u8) -> Option<Frame> {
-        if self.len == 0 && byte != SYNC {
-            self.stats.skipped_bytes += 1;
-            return None;
-        }
-        // `len < FRAME_LEN` here: a full buffer is always emptied or resynced below.
-        self.buf[self.len] = byte;
-        self.len += 1;
-        if self.len < FRAME_LEN {
-            return None;
-        }
-        match Frame::from_bytes(&self.buf) {
+        let checked = match self.candidate.push(byte) {
+            Step::Skipped => {
+                self.stats.skipped_bytes += 1;
+                return None;
+            }
+            Step::Partial => return None,
+            Step::Candidate(bytes) => Frame::from_bytes(bytes),
+        };
+        match checked {
             Ok(frame) => {
-                self.len = 0;
+                self.candidate.accept();
                 self.stats.frames += 1;
                 Some(frame)
             }
             Err(_) => {
-                // Only a checksum can fail here: the buffer is full and starts with SYNC.
+                // Only a checksum can fail here: the candidate is full and starts with SYNC.
                 self.stats.bad_checksums += 1;
-                self.resync();
+                self.stats.skipped_bytes += self.candidate.reject();
                 None
-            }
-        }
-    }
-
-    /// Drops the leading sync byte of a rejected candidate and keeps everything from the next
-    /// sync byte inside it, which may be the start of a real frame.
-    fn resync(&mut self) {
-        match self.buf[1..self.len].iter().position(|&b| b == SYNC) {
-            Some(i) => {
-                let start = i + 1;
-                self.buf.copy_within(start..self.len, 0);
-                self.len -= start;
-                self.stats.skipped_bytes += start as u64;
-            }
-            None => {
-                self.stats.skipped_bytes += self.len as u64;
-                self.len = 0;
             }
         }
     }
@@ -1046,7 +1032,7 @@ impl Deframer {
 
     /// Bytes held of a frame not yet complete (0 to 6).
     pub const fn pending(&self) -> usize {
-        self.len
+        self.candidate.pending()
     }
 }
 

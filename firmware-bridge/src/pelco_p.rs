@@ -26,6 +26,7 @@
 //!   bits; the extended set is shared with Pelco-D.
 
 use crate::pelco_d::{self, Command, Message, PelcoError};
+use crate::start_framed::{StartFramed, Step};
 
 /// Start-of-text: every Pelco-P frame starts with it.
 pub const STX: u8 = 0xA0;
@@ -234,50 +235,46 @@ pub struct DeframerStats {
 /// Cuts received bytes into checked Pelco-P [`Frame`]s, resynchronising on the next `0xA0`
 /// inside a rejected candidate (as [`pelco_d::Deframer`] does on `0xFF`). Never fails, never
 /// allocates.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Deframer {
-    buf: [u8; FRAME_LEN],
-    len: usize,
+    candidate: StartFramed<FRAME_LEN>,
     stats: DeframerStats,
+}
+
+impl Default for Deframer {
+    fn default() -> Self {
+        Deframer::new()
+    }
 }
 
 impl Deframer {
     /// An empty deframer waiting for STX.
     pub const fn new() -> Deframer {
-        Deframer { buf: [0; FRAME_LEN], len: 0, stats: DeframerStats { frames: 0, bad_frames: 0, skipped_bytes: 0 } }
+        Deframer {
+            candidate: StartFramed::new(STX),
+            stats: DeframerStats { frames: 0, bad_frames: 0, skipped_bytes: 0 },
+        }
     }
 
     /// Takes one received byte; returns a frame when this byte completes one.
     pub fn push(&mut self, byte: u8) -> Option<Frame> {
-        if self.len == 0 && byte != STX {
-            self.stats.skipped_bytes += 1;
-            return None;
-        }
-        self.buf[self.len] = byte;
-        self.len += 1;
-        if self.len < FRAME_LEN {
-            return None;
-        }
-        match Frame::from_bytes(&self.buf) {
+        let checked = match self.candidate.push(byte) {
+            Step::Skipped => {
+                self.stats.skipped_bytes += 1;
+                return None;
+            }
+            Step::Partial => return None,
+            Step::Candidate(bytes) => Frame::from_bytes(bytes),
+        };
+        match checked {
             Ok(frame) => {
-                self.len = 0;
+                self.candidate.accept();
                 self.stats.frames += 1;
                 Some(frame)
             }
             Err(_) => {
                 self.stats.bad_frames += 1;
-                match self.buf[1..].iter().position(|&b| b == STX) {
-                    Some(i) => {
-                        let start = i + 1;
-                        self.buf.copy_within(start.., 0);
-                        self.len -= start;
-                        self.stats.skipped_bytes += start as u64;
-                    }
-                    None => {
-                        self.stats.skipped_bytes += FRAME_LEN as u64;
-                        self.len = 0;
-                    }
-                }
+                self.stats.skipped_bytes += self.candidate.reject();
                 None
             }
         }
