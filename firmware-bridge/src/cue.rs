@@ -191,6 +191,13 @@ impl Target {
         Target::from_course(bearing_deg, east_m.hypot(north_m), speed_mps, course_deg)
     }
 
+    /// The same target `t_s` seconds later (dead-reckoned along its velocity): brings a fix
+    /// of some age up to now before aiming, so the lead starts from where the target is.
+    pub fn advanced(&self, t_s: f64) -> Target {
+        let (bearing_deg, range_m) = self.at(t_s);
+        Target { bearing_deg, range_m, ..*self }
+    }
+
     /// Bearing (degrees, `[0, 360)`) and range (metres) after `t_s` seconds.
     pub fn at(&self, t_s: f64) -> (f64, f64) {
         let (s, c) = self.bearing_deg.to_radians().sin_cos();
@@ -289,6 +296,11 @@ impl SlewToCue {
     /// The configuration.
     pub fn config(&self) -> &CueConfig {
         &self.config
+    }
+
+    /// The mast's pose: where bearings are measured from (for [`Target::from_lat_lon`]).
+    pub fn site(&self) -> &SitePose {
+        &self.site
     }
 
     /// Head pan and tilt (degrees) that look at the sea point at `bearing_deg`, `range_m`.
@@ -458,6 +470,41 @@ mod tests {
             let slew = cuer.slew_s(still(), cue.pan_deg, cue.tilt_deg);
             assert!((slew - cue.lead_s).abs() < 1e-3, "{slew} vs {cue:?}");
             assert!(cue.iterations > 1);
+        }
+
+        /// A boat 2 km due east running north at 20 m/s, the head looking 150° away: the aim
+        /// point is the boat's position now plus velocity × lead, and the lead is the slew time
+        /// to that aim. Tolerance: the iteration stops when the lead moves < 1e-4 s, i.e. the aim
+        /// is within 20 m/s × 1e-4 s = 2 mm of exact; 5 mm allows for rounding.
+        #[test]
+        fn the_aim_leads_a_moving_boat_by_velocity_times_slew_time() {
+            let cuer = SlewToCue::try_new(site(), CueConfig::default()).unwrap();
+            let from = HeadPose { pan_deg: 270.0, ..still() };
+            let target = Target::from_course(90.0, 2_000.0, 20.0, 0.0);
+            let cue = cuer.aim(from, &target).unwrap();
+            let (s, c) = cue.bearing_deg.to_radians().sin_cos();
+            let (east, north) = (cue.range_m * s, cue.range_m * c);
+            assert!((east - 2_000.0).abs() < 0.005, "{cue:?}");
+            assert!((north - 20.0 * cue.lead_s).abs() < 0.005, "{cue:?}");
+            // Slew: pan from 270° to true bearing − 30° offset, the short way, at 60°/s.
+            let pan_deg = ((cue.pan_deg - 270.0 + 540.0).rem_euclid(360.0) - 180.0).abs();
+            assert!((cue.lead_s - pan_deg / 60.0).abs() < 1e-3, "{cue:?}");
+            // ~2.5 s of slew (149°): ~50 m, 1.4° ahead of where the boat is now; a still aim misses.
+            assert!(cue.lead_s > 2.4 && 90.0 - cue.bearing_deg > 1.3, "{cue:?}");
+        }
+
+        #[test]
+        fn advancing_a_target_moves_it_along_its_velocity() {
+            let t = Target::from_course(90.0, 1_000.0, 10.0, 180.0);
+            let later = t.advanced(30.0);
+            // 300 m south of a point 1 km east: atan(300/1000) past east.
+            assert!((later.bearing_deg - (90.0 + 16.699_244)).abs() < 1e-5, "{later:?}");
+            assert!((later.range_m - 1_044.030_650).abs() < 1e-5, "{later:?}");
+            assert_eq!((later.east_mps, later.north_mps), (t.east_mps, t.north_mps));
+            // Advancing then looking ahead equals looking further ahead.
+            let (b1, r1) = later.at(5.0);
+            let (b2, r2) = t.at(35.0);
+            assert!((b1 - b2).abs() < 1e-9 && (r1 - r2).abs() < 1e-9);
         }
 
         #[test]

@@ -345,9 +345,21 @@ pub enum Command {
         /// Range for zoom, metres.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         range_m: Option<f64>,
-        /// The track being cued, if any.
+        /// The track being cued, if any. When the node tracks it, the node aims from its own
+        /// freshest fix of that track and leads it by the track's velocity.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         track_id: Option<String>,
+        /// The target's speed over ground, knots, for the lead (with `cog_deg`); absent = the
+        /// node leads only a track it knows, else aims at a still target.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sog_kn: Option<f64>,
+        /// The target's course over ground, true degrees `[0, 360)`, given with `sog_kn`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cog_deg: Option<f64>,
+        /// When the target was at `bearing_deg`/`range_m`, seconds since the Unix epoch; the
+        /// node dead-reckons from then (absent = the command's `time`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fix_time: Option<f64>,
     },
     /// Change one sensor setting.
     SensorConfig {
@@ -384,10 +396,23 @@ impl BusMessage for CommandMsg {
     }
     fn check(&self) -> Result<(), Reject> {
         finite("time", self.time)?;
-        if let Command::SlewToCue { bearing_deg, range_m, .. } = &self.command {
+        if let Command::SlewToCue { bearing_deg, range_m, sog_kn, cog_deg, fix_time, .. } = &self.command {
             course("bearing_deg", *bearing_deg)?;
             if let Some(r) = range_m {
                 non_negative("range_m", *r)?;
+            }
+            // Speed and course come together: one alone cannot lead.
+            match (sog_kn, cog_deg) {
+                (Some(s), Some(c)) => {
+                    non_negative("sog_kn", *s)?;
+                    course("cog_deg", *c)?;
+                }
+                (Some(_), None) => return Err(Reject::Range("cog_deg")),
+                (None, Some(_)) => return Err(Reject::Range("sog_kn")),
+                (None, None) => {}
+            }
+            if let Some(t) = fix_time {
+                finite("fix_time", *t)?;
             }
         }
         Ok(())
@@ -794,6 +819,42 @@ mod tests {
         fn oversized_payloads_are_refused_before_parsing() {
             let big = vec![b' '; MAX_PAYLOAD_BYTES + 1];
             assert_eq!(parse(&topic::tracks("a"), &big), Err(Reject::TooLarge));
+        }
+
+        #[test]
+        fn a_slew_to_cue_without_velocity_still_parses() {
+            let old = br#"{"schema": "seawarden.cmd/1", "site": "a", "id": "c1", "time": 5.0,
+                "command": "slew_to_cue", "bearing_deg": 200.0, "range_m": 1800.0, "track_id": "7"}"#;
+            let Ok(Message::Cmd(m)) = parse(&topic::cmd("a"), old) else { panic!("refused") };
+            assert!(matches!(m.command, Command::SlewToCue { sog_kn: None, cog_deg: None, fix_time: None, .. }));
+        }
+
+        #[test]
+        fn a_slew_to_cue_velocity_is_checked_and_round_trips() {
+            let cmd = |sog_kn, cog_deg, fix_time| CommandMsg {
+                schema: CommandMsg::SCHEMA.into(),
+                site: "a".into(),
+                id: "c1".into(),
+                time: 5.0,
+                command: Command::SlewToCue {
+                    bearing_deg: 10.0,
+                    range_m: None,
+                    track_id: None,
+                    sog_kn,
+                    cog_deg,
+                    fix_time,
+                },
+            };
+            let check = |m: CommandMsg| parse(&topic::cmd("a"), &serde_json::to_vec(&m).unwrap());
+            let good = cmd(Some(25.0), Some(270.0), Some(4.5));
+            assert_eq!(check(good.clone()), Ok(Message::Cmd(good)));
+            assert_eq!(check(cmd(Some(-1.0), Some(0.0), None)), Err(Reject::Range("sog_kn")));
+            assert_eq!(check(cmd(Some(1.0), Some(360.0), None)), Err(Reject::Range("cog_deg")));
+            assert_eq!(check(cmd(Some(1.0), None, None)), Err(Reject::Range("cog_deg")));
+            assert_eq!(check(cmd(None, Some(90.0), None)), Err(Reject::Range("sog_kn")));
+            let nan_time = br#"{"schema": "seawarden.cmd/1", "site": "a", "id": "c", "time": 5.0,
+                "command": "slew_to_cue", "bearing_deg": 1.0, "fix_time": 1e400}"#;
+            assert!(parse(&topic::cmd("a"), nan_time).is_err());
         }
 
         #[test]

@@ -284,19 +284,11 @@ impl ConsoleApp {
     /// A message for the operator: refused, unknown site, or the bus queue is full.
     pub fn cue_camera(&mut self, key: &TrackKey, at: LatLon) -> Result<String, String> {
         let site = self.basemap.sites.get(&key.site).ok_or_else(|| format!("unknown site {}", key.site))?;
-        let bearing = crate::geodesy::bearing_deg(site.position(), at).rem_euclid(360.0);
-        let range = distance_m(site.position(), at);
         let now = self.now_s();
-        let cmd = crate::bus::msg::CommandMsg {
-            schema: crate::bus::msg::CommandMsg::SCHEMA.into(),
-            site: key.site.clone(),
-            id: format!("cue-{}-{}-{}", key.site, key.id, (now * 1000.0) as i64),
-            time: now,
-            command: crate::bus::msg::Command::SlewToCue {
-                bearing_deg: bearing,
-                range_m: Some(range),
-                track_id: Some(key.id.clone()),
-            },
+        let report = self.picture.tracks.get(key).map(|t| &t.report);
+        let cmd = slew_to_cue_command(site.position(), key, at, report, now);
+        let crate::bus::msg::Command::SlewToCue { bearing_deg: bearing, range_m: Some(range), .. } = cmd.command else {
+            return Err("internal: not a slew-to-cue command".into());
         };
         if self.feed.is_replay() {
             return Err("REPLAY: commands are disabled".into());
@@ -890,11 +882,63 @@ pub(crate) fn utc(t: f64) -> String {
     format!("{y:04}-{m:02}-{d:02} {} UTC", hms(t))
 }
 
+/// The slew-to-cue command that points `site`'s camera at `at` for track `key`, carrying the
+/// track's speed, course and fix time when its report has valid ones, so the node leads the
+/// target from where it was (not where it was drawn).
+fn slew_to_cue_command(
+    site: LatLon,
+    key: &TrackKey,
+    at: LatLon,
+    report: Option<&crate::bus::msg::TrackReport>,
+    now: f64,
+) -> crate::bus::msg::CommandMsg {
+    let motion = report
+        .map(|r| (r.sog_kn, r.cog_deg, r.time))
+        .filter(|(s, c, t)| s.is_finite() && *s >= 0.0 && (0.0..360.0).contains(c) && t.is_finite());
+    crate::bus::msg::CommandMsg {
+        schema: crate::bus::msg::CommandMsg::SCHEMA.into(),
+        site: key.site.clone(),
+        id: format!("cue-{}-{}-{}", key.site, key.id, (now * 1000.0) as i64),
+        time: now,
+        command: crate::bus::msg::Command::SlewToCue {
+            bearing_deg: crate::geodesy::bearing_deg(site, at).rem_euclid(360.0),
+            range_m: Some(distance_m(site, at)),
+            track_id: Some(key.id.clone()),
+            sog_kn: motion.map(|m| m.0),
+            cog_deg: motion.map(|m| m.1),
+            fix_time: motion.map(|m| m.2),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn utc_formats_a_known_instant() {
         assert_eq!(super::utc(1_764_547_200.0 + 3661.0), "2025-12-01 01:01:01 UTC");
         assert_eq!(super::utc(0.0), "1970-01-01 00:00:00 UTC");
+    }
+
+    /// The cue carries the selected track's velocity and fix time, and passes the bus's checks.
+    #[test]
+    fn a_camera_cue_carries_the_tracks_motion() {
+        use crate::bus::msg::{Command, Message, TrackReport};
+        let key = super::TrackKey { site: "taipa-west".into(), id: "7".into() };
+        let site = super::LatLon::new(22.17, 113.54);
+        let at = super::LatLon::new(22.16, 113.55);
+        let report =
+            TrackReport { track_id: "7".into(), time: 99.5, sog_kn: 31.0, cog_deg: 245.0, ..Default::default() };
+        let cmd = super::slew_to_cue_command(site, &key, at, Some(&report), 100.0);
+        let Command::SlewToCue { bearing_deg, range_m, sog_kn, cog_deg, fix_time, .. } = cmd.command.clone() else {
+            panic!("{cmd:?}")
+        };
+        assert!((bearing_deg - 138.0).abs() < 2.0 && range_m.is_some_and(|r| (r - 1_510.0).abs() < 30.0), "{cmd:?}");
+        assert_eq!((sog_kn, cog_deg, fix_time), (Some(31.0), Some(245.0), Some(99.5)));
+        let bytes = serde_json::to_vec(&cmd).unwrap();
+        assert_eq!(crate::bus::msg::parse(&crate::bus::topic::cmd("taipa-west"), &bytes), Ok(Message::Cmd(cmd)));
+        // A report without a usable velocity sends none (the node aims at a still target).
+        let bad = TrackReport { sog_kn: f64::NAN, ..report };
+        let cmd = super::slew_to_cue_command(site, &key, at, Some(&bad), 100.0);
+        assert!(matches!(cmd.command, Command::SlewToCue { sog_kn: None, cog_deg: None, fix_time: None, .. }));
     }
 }

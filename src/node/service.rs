@@ -207,6 +207,8 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
     } else {
         None
     };
+    // The tracker's latest fixes, for cues naming a track: only kept when there is a head to cue.
+    let board = cfg.ptz.is_some().then(super::cue::TrackBoard::default);
     let tracker_task = tokio::spawn(tracking::run(
         cfg.site.clone(),
         cfg.tracker.clone(),
@@ -216,11 +218,12 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
         anomaly,
         Duration::from_millis(cfg.intervals.tracks_ms),
         Duration::from_millis(cfg.intervals.scan_idle_ms),
+        board.clone(),
         stages.clone(),
     ));
     let (ptz, ptz_task) = match cfg.ptz.clone() {
         Some(p) => {
-            let (h, t) = super::cue::spawn(p, stages.clone());
+            let (h, t) = super::cue::spawn(p, board, stages.clone());
             (Some(h), Some(t))
         }
         None => (None, None),
@@ -302,9 +305,17 @@ pub async fn run(cfg: NodeConfig, shutdown: CancellationToken) -> Result<RunSumm
 fn dispatch(m: &crate::bus::msg::CommandMsg, ptz: Option<&super::cue::CueHandle>) {
     use crate::bus::msg::Command;
     match (&m.command, ptz) {
-        (Command::SlewToCue { bearing_deg, range_m, track_id }, Some(p)) => {
+        (Command::SlewToCue { bearing_deg, range_m, track_id, sog_kn, cog_deg, fix_time }, Some(p)) => {
             tracing::info!(id = %m.id, bearing_deg, "slew-to-cue received");
-            p.cue(super::cue::CueRequest { bearing_deg: *bearing_deg, range_m: *range_m, track_id: track_id.clone() });
+            p.cue(super::cue::CueRequest {
+                bearing_deg: *bearing_deg,
+                range_m: *range_m,
+                track_id: track_id.clone(),
+                sog_kn: *sog_kn,
+                cog_deg: *cog_deg,
+                // Without its own time, the position is as of the command's issue.
+                fix_time_s: Some(fix_time.unwrap_or(m.time)),
+            });
         }
         (Command::SlewToCue { .. }, None) => {
             tracing::warn!(id = %m.id, "slew-to-cue received but this node has no [ptz] head: ignored");

@@ -58,25 +58,35 @@ pub struct AnomalyStage {
 
 /// Gives each IR detection's snapshot chip to the nearest confirmed track fed by IR within
 /// [`CHIP_GATE_M`]: the tracker does not expose its assignments, and at one IR scan per frame
-/// the nearest IR track is the one the detection updated.
+/// the nearest IR track is the one the detection updated. When several detections of the scan
+/// fall to one track (the boat and a clutter spike near it), the nearest one's chip is kept, not
+/// the last one's.
 fn keep_ir_chips(
     dets: &[crate::detection::Detection],
     confirmed: &[Track],
     chips: &mut std::collections::HashMap<String, String>,
 ) {
+    // Track index → (distance, chip) of the nearest detection so far in this scan.
+    let mut best: std::collections::HashMap<usize, (f64, String)> = std::collections::HashMap::new();
     for d in dets.iter().filter(|d| d.kind == SensorKind::Ir) {
         let Some(uri) = crate::ingest::thermal::snapshot::take(d) else { continue };
         let Some((lat, lon)) = d.position.lat_lon() else { continue };
         let here = LatLon::new(lat, lon);
         let nearest = confirmed
             .iter()
-            .filter(|t| t.sources.contains(&SensorKind::Ir))
-            .map(|t| (t, crate::geodesy::distance_m(here, LatLon::new(t.lat_deg, t.lon_deg))))
+            .enumerate()
+            .filter(|(_, t)| t.sources.contains(&SensorKind::Ir))
+            .map(|(i, t)| (i, crate::geodesy::distance_m(here, LatLon::new(t.lat_deg, t.lon_deg))))
             .filter(|(_, m)| *m <= CHIP_GATE_M)
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((t, _)) = nearest {
-            chips.insert(t.id.0.clone(), uri);
+        if let Some((i, m)) = nearest
+            && best.get(&i).is_none_or(|(b, _)| m < *b)
+        {
+            best.insert(i, (m, uri));
         }
+    }
+    for (i, (_, uri)) in best {
+        chips.insert(confirmed[i].id.0.clone(), uri);
     }
     // Only tracks still confirmed keep a chip (bounded by the track count).
     chips.retain(|id, _| confirmed.iter().any(|t| &t.id.0 == id));
@@ -149,6 +159,7 @@ pub async fn run(
     mut anomaly: Option<AnomalyStage>,
     tracks_every: Duration,
     scan_idle: Duration,
+    board: Option<super::cue::TrackBoard>,
     shutdown: CancellationToken,
 ) {
     let topic = topic::tracks(&site);
@@ -181,7 +192,7 @@ pub async fn run(
                 let same = pending.as_ref().is_some_and(|p| p.time_s == time_s && p.sensor == sensor);
                 if !same {
                     if let Some(p) = pending.take() {
-                        dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
+                        dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site, board.as_ref());
                     }
                     pending = Some(Pending { time_s, sensor, kind, dets: vec![] });
                 }
@@ -192,7 +203,7 @@ pub async fn run(
             // Cancel-safe: a timer; re-armed each turn.
             _ = idle, if pending.is_some() => {
                 if let Some(p) = pending.take() {
-                    dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
+                    dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site, board.as_ref());
                 }
             }
             // Cancel-safe: `Interval::tick`.
@@ -206,7 +217,18 @@ pub async fn run(
         }
     }
     if let Some(p) = pending.take() {
-        dirty |= step(&mut tracker, &cfg, p, &counters, anomaly.as_mut(), &mut raised, &bus, &alerts_topic, &site);
+        dirty |= step(
+            &mut tracker,
+            &cfg,
+            p,
+            &counters,
+            anomaly.as_mut(),
+            &mut raised,
+            &bus,
+            &alerts_topic,
+            &site,
+            board.as_ref(),
+        );
     }
     if dirty {
         publish(&bus, &topic, &site, tracker.as_ref());
@@ -224,6 +246,7 @@ fn step(
     bus: &BusHandle,
     alerts_topic: &str,
     site: &str,
+    board: Option<&super::cue::TrackBoard>,
 ) -> bool {
     let t = match tracker {
         Some(t) => t,
@@ -250,6 +273,9 @@ fn step(
         t.step(&scan);
         let confirmed: Vec<Track> = t.confirmed_tracks().collect();
         counters.tracks.store(confirmed.len() as u64, Ordering::Relaxed);
+        if let Some(b) = board {
+            b.update(&confirmed);
+        }
         if let Some(a) = anomaly {
             for d in p.dets.iter().filter(|d| d.kind == SensorKind::Ais) {
                 if let (Some(mmsi), Some((lat, lon))) = (d.identity.mmsi, d.position.lat_lon()) {
@@ -384,5 +410,27 @@ mod ir_chip_tests {
         keep_ir_chips(std::slice::from_ref(&det), &tracks, &mut chips);
         assert_eq!(chips.len(), 1, "{chips:?}");
         assert_eq!(chips.get("near").map(String::as_str), Some("data:image/png;base64,AAAA"));
+    }
+
+    /// Two detections nearest one track (the boat on it, a clutter spike 200 m off, listed
+    /// after): the track keeps the boat's chip, not the last one's.
+    #[test]
+    fn the_nearest_detection_gives_a_track_its_chip() {
+        let det = |lat: f64| Detection {
+            time_s: 6.0,
+            sensor: "ir-chip-order-test".into(),
+            kind: SensorKind::Ir,
+            position: Position::circular(lat, 113.5, 20.0),
+            velocity: None,
+            identity: Default::default(),
+            length_m: None,
+        };
+        let (boat, spike) = (det(22.1), det(22.1018));
+        crate::ingest::thermal::snapshot::remember(&boat, "data:image/png;base64,Qk9BVA==".into());
+        crate::ingest::thermal::snapshot::remember(&spike, "data:image/png;base64,U1BJS0U=".into());
+        let tracks = [track("boat", 22.10001, 113.5, vec![SensorKind::Ir])];
+        let mut chips = std::collections::HashMap::new();
+        keep_ir_chips(&[boat, spike], &tracks, &mut chips);
+        assert_eq!(chips.get("boat").map(String::as_str), Some("data:image/png;base64,Qk9BVA=="));
     }
 }

@@ -14,6 +14,7 @@ mod tasking;
 mod thermal;
 mod onnx;
 mod ptz;
+mod ir_alert;
 mod recording;
 mod sim;
 mod util;
