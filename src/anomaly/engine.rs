@@ -38,6 +38,7 @@ use std::collections::HashMap;
 use super::near::{bounds_m, within_m};
 use super::rules::RuleSet;
 use super::scene::{AisLog, Memo, Sample, Scene};
+use super::slots::Slots;
 use super::zones::{ZoneKind, Zones};
 use crate::alert::{Alert, AlertId, AlertKind, Reason, Severity};
 use crate::coast::Coast;
@@ -115,7 +116,6 @@ impl Default for EngineConfig {
 #[derive(Debug, Clone)]
 struct Episode {
     id: AlertId,
-    track: String,
     kind: AlertKind,
     severity: Severity,
     update: u32,
@@ -123,6 +123,32 @@ struct Episode {
     lat_deg: f64,
     lon_deg: f64,
     open: bool,
+}
+
+/// What the engine keeps per track slot: its memo (gone after `forget_s`) and its episodes, at
+/// most one per kind (a slot lives while either remains).
+#[derive(Debug, Clone, Default)]
+struct TrackState {
+    memo: Option<Memo>,
+    episodes: Vec<Episode>,
+}
+
+impl TrackState {
+    fn episode(&self, kind: AlertKind) -> Option<&Episode> {
+        self.episodes.iter().find(|e| e.kind == kind)
+    }
+
+    fn episode_mut(&mut self, kind: AlertKind) -> Option<&mut Episode> {
+        self.episodes.iter_mut().find(|e| e.kind == kind)
+    }
+
+    /// Store `e` as the episode of its kind, replacing any older one.
+    fn put(&mut self, e: Episode) {
+        match self.episode_mut(e.kind) {
+            Some(old) => *old = e,
+            None => self.episodes.push(e),
+        }
+    }
 }
 
 /// The anomaly engine: rules, zones and the alert life cycle; no I/O, fed one update at a time.
@@ -134,13 +160,16 @@ pub struct Engine {
     pub cfg: EngineConfig,
     zones: Zones,
     coast: Coast,
-    memos: HashMap<String, Memo>,
-    episodes: HashMap<(String, AlertKind), Episode>,
+    /// Per track id: memo and episodes, by dense slot (the id is hashed once per update).
+    tracks: Slots<TrackState>,
     /// (zone key, kind) → suppressed until, seconds.
     dismissed: HashMap<(String, AlertKind), f64>,
     fired: Vec<(AlertKind, Reason)>,
-    /// Scratch (track, kind) key for episode lookups without an allocation.
-    key: (String, AlertKind),
+    /// Scratch, reused across updates: (slot, index into the update's tracks) of usable tracks.
+    usable: Vec<(u32, usize)>,
+    /// Scratch for the pairing pass: the slow tracks, and their (grid cell, index) sorted.
+    slow: Vec<(u32, usize)>,
+    cells: Vec<((i64, i64), usize)>,
     last_time_s: f64,
     last_reload_check_s: f64,
 }
@@ -156,11 +185,12 @@ impl Engine {
             cfg,
             zones,
             coast,
-            memos: HashMap::new(),
-            episodes: HashMap::new(),
+            tracks: Slots::default(),
             dismissed: HashMap::new(),
             fired: Vec::new(),
-            key: (String::new(), AlertKind::DarkTarget),
+            usable: Vec::new(),
+            slow: Vec::new(),
+            cells: Vec::new(),
             last_time_s: f64::NEG_INFINITY,
             last_reload_check_s: f64::NEG_INFINITY,
         }
@@ -178,7 +208,7 @@ impl Engine {
 
     /// Number of open episodes.
     pub fn open_episodes(&self) -> usize {
-        self.episodes.values().filter(|e| e.open).count()
+        self.tracks.iter().map(|(_, _, s)| s.episodes.iter().filter(|e| e.open).count()).sum()
     }
 
     /// Process one update: `tracks` are the current tracks at `time_s` (all of them, or those
@@ -196,45 +226,60 @@ impl Engine {
             }
         }
         let (ps, vs) = (self.cfg.max_position_sigma_m, self.cfg.max_velocity_sigma_mps);
-        let usable: Vec<&Track> = tracks.iter().filter(|t| well_resolved(t, ps, vs)).collect();
-        for t in &usable {
-            self.observe(t);
+        // One id lookup per track per update; everything after goes by slot.
+        let mut usable = std::mem::take(&mut self.usable);
+        usable.clear();
+        for (i, t) in tracks.iter().enumerate() {
+            if well_resolved(t, ps, vs) {
+                usable.push((self.tracks.slot_or_insert(&t.id.0, TrackState::default), i));
+            }
         }
-        self.pair(time_s, &usable);
-        for t in usable {
-            let Some(memo) = self.memos.get(&t.id.0) else { continue };
+        let waters = self.zones.has(ZoneKind::Waters);
+        for &(s, i) in &usable {
+            self.observe(s, &tracks[i], waters);
+        }
+        self.pair(time_s, tracks, &usable);
+        for &(s, i) in &usable {
+            let t = &tracks[i];
+            let Some(memo) = self.tracks.get(s).and_then(|st| st.memo.as_ref()) else { continue };
             let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais };
             self.fired.clear();
             self.rules.check_all(t, &scene, &mut self.fired);
             // A drifting craft is one SAR case, not also a loitering one.
-            // (Only worth asking when loitering fired: saves a key allocation per track.)
             let sar = self.fired.iter().any(|(k, _)| *k == AlertKind::Loitering)
                 && (self.fired.iter().any(|(k, _)| *k == AlertKind::Distress)
-                    || self.episode(&t.id.0, AlertKind::Distress).is_some_and(|e| e.open));
+                    || self.tracks.get(s).and_then(|st| st.episode(AlertKind::Distress)).is_some_and(|e| e.open));
             if sar {
                 self.fired.retain(|(k, _)| *k != AlertKind::Loitering);
             }
             if self.fired.is_empty() {
                 continue;
             }
-            let score: f64 = self.fired.iter().map(|(k, r)| self.weight(*k, r, t)).sum();
+            let score: f64 = self.fired.iter().map(|(k, r)| self.weight(*k, r, s)).sum();
             let fired = std::mem::take(&mut self.fired);
-            for (i, (kind, _)) in fired.iter().enumerate() {
+            for (j, (kind, _)) in fired.iter().enumerate() {
                 let floor = if *kind == AlertKind::Distress { Severity::High } else { Severity::Low };
                 let severity = severity_of(score).max(floor);
-                self.fire(time_s, t, *kind, severity, (&fired, i), out);
+                self.fire(time_s, s, t, *kind, severity, (&fired, j), out);
             }
             self.fired = fired;
         }
-        // Close quiet episodes; forget long-gone tracks and long-closed episodes.
+        self.usable = usable;
+        // Close quiet episodes; forget long-gone tracks and long-closed episodes; free the slots
+        // of tracks with neither left.
         let (hold, keep, forget) = (self.cfg.hold_s, self.cfg.suppress_s.max(self.cfg.flicker_s), self.cfg.forget_s);
-        for e in self.episodes.values_mut() {
-            if e.open && time_s - e.last_fire_s > hold {
-                e.open = false;
+        self.tracks.retain(|st| {
+            for e in &mut st.episodes {
+                if e.open && time_s - e.last_fire_s > hold {
+                    e.open = false;
+                }
             }
-        }
-        self.episodes.retain(|_, e| e.open || time_s - e.last_fire_s <= keep);
-        self.memos.retain(|_, m| time_s - m.last_seen_s <= forget);
+            st.episodes.retain(|e| e.open || time_s - e.last_fire_s <= keep);
+            if st.memo.as_ref().is_some_and(|m| time_s - m.last_seen_s > forget) {
+                st.memo = None;
+            }
+            st.memo.is_some() || !st.episodes.is_empty()
+        });
         self.dismissed.retain(|_, until| *until > time_s);
     }
 
@@ -242,20 +287,14 @@ impl Engine {
     /// kind in its zone are suppressed for `dismiss_suppress_s`, and the episode is closed.
     /// Returns whether the id was known.
     pub fn dismiss(&mut self, id: &AlertId, time_s: f64) -> bool {
-        let Some(e) = self.episodes.values_mut().find(|e| &e.id == id) else { return false };
+        let Some(e) = self.tracks.values_mut().flat_map(|s| s.episodes.iter_mut()).find(|e| &e.id == id) else {
+            return false;
+        };
         e.open = false;
         let (kind, p) = (e.kind, LatLon::new(e.lat_deg, e.lon_deg));
         let key = self.zone_key(p);
         self.dismissed.insert((key, kind), time_s + self.cfg.dismiss_suppress_s);
         true
-    }
-
-    /// The episode of (track, kind), looked up through the scratch key (no allocation).
-    fn episode(&mut self, track: &str, kind: AlertKind) -> Option<&Episode> {
-        self.key.0.clear();
-        self.key.0.push_str(track);
-        self.key.1 = kind;
-        self.episodes.get(&self.key)
     }
 
     fn zone_key(&self, p: LatLon) -> String {
@@ -266,12 +305,13 @@ impl Engine {
         }
     }
 
-    fn weight(&self, kind: AlertKind, r: &Reason, t: &Track) -> f64 {
+    fn weight(&self, kind: AlertKind, r: &Reason, slot: u32) -> f64 {
         match kind {
             AlertKind::DarkTarget => 1.0 + r.value / 30.0,
             AlertKind::HotspotEntry => self
-                .memos
-                .get(&t.id.0)
+                .tracks
+                .get(slot)
+                .and_then(|st| st.memo.as_ref())
                 .and_then(|m| m.hotspot)
                 .and_then(|(i, _)| match self.zones.all().get(i).map(|z| z.kind) {
                     Some(ZoneKind::Hotspot(risk)) => Some(risk.weight()),
@@ -285,9 +325,11 @@ impl Engine {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn fire(
         &mut self,
         time_s: f64,
+        slot: u32,
         t: &Track,
         kind: AlertKind,
         severity: Severity,
@@ -302,15 +344,12 @@ impl Engine {
             r.extend(fired.iter().enumerate().filter(|(j, _)| *j != own).map(|(_, (_, r))| r.clone()));
             r
         };
-        // The live-episode lookup reuses one key buffer instead of allocating per firing.
-        self.key.0.clear();
-        self.key.0.push_str(&t.id.0);
-        self.key.1 = kind;
+        let site = &self.cfg.site;
         let emit = |e: &Episode, out: &mut Vec<Alert>| {
             out.push(Alert {
                 time: time_s,
                 id: e.id.clone(),
-                site: self.cfg.site.clone(),
+                site: site.clone(),
                 kind,
                 severity: e.severity,
                 track_id: t.id.0.clone(),
@@ -322,8 +361,9 @@ impl Engine {
                 update: e.update,
             })
         };
-        if let Some(e) = self.episodes.get_mut(&self.key) {
-            let live = e.open || time_s - e.last_fire_s <= self.cfg.suppress_s;
+        let suppress_s = self.cfg.suppress_s;
+        if let Some(e) = self.tracks.get_mut(slot).and_then(|st| st.episode_mut(kind)) {
+            let live = e.open || time_s - e.last_fire_s <= suppress_s;
             if live {
                 e.open = true;
                 e.last_fire_s = time_s;
@@ -332,34 +372,34 @@ impl Engine {
                 if severity > e.severity {
                     e.severity = severity;
                     e.update += 1;
-                    let e = e.clone();
-                    emit(&e, out);
+                    emit(e, out);
                 }
                 return;
             }
         }
-        let key = (t.id.0.clone(), kind);
         let p = LatLon::new(t.lat_deg, t.lon_deg);
         if self.dismissed.get(&(self.zone_key(p), kind)).is_some_and(|&until| until > time_s) {
             return;
         }
-        // A flickering track: inherit the episode of a vanished track nearby.
-        let heir = self
-            .episodes
-            .iter()
-            .filter(|((tr, k), e)| {
-                *k == kind
-                    && *tr != t.id.0
-                    && time_s - e.last_fire_s <= self.cfg.flicker_s
-                    && self.memos.get(tr).is_none_or(|m| m.last_seen_s < time_s)
-                    && within_m(p, LatLon::new(e.lat_deg, e.lon_deg), self.cfg.flicker_m)
-            })
-            .map(|(k, _)| k.clone())
-            .next();
-        if let Some(old) = heir
-            && let Some(mut e) = self.episodes.remove(&old)
+        // A flickering track: inherit the episode of a vanished track nearby (the first in slot
+        // order when several qualify).
+        let (flicker_s, flicker_m) = (self.cfg.flicker_s, self.cfg.flicker_m);
+        let heir = self.tracks.iter().filter(|(j, _, _)| *j != slot).find_map(|(j, _, st)| {
+            if st.memo.as_ref().is_some_and(|m| m.last_seen_s >= time_s) {
+                return None;
+            }
+            st.episodes
+                .iter()
+                .position(|e| {
+                    e.kind == kind
+                        && time_s - e.last_fire_s <= flicker_s
+                        && within_m(p, LatLon::new(e.lat_deg, e.lon_deg), flicker_m)
+                })
+                .map(|k| (j, k))
+        });
+        if let Some((j, k)) = heir
+            && let Some(mut e) = self.tracks.get_mut(j).map(|st| st.episodes.swap_remove(k))
         {
-            e.track = t.id.0.clone();
             e.open = true;
             e.last_fire_s = time_s;
             e.lat_deg = t.lat_deg;
@@ -369,12 +409,13 @@ impl Engine {
                 e.update += 1;
                 emit(&e, out);
             }
-            self.episodes.insert(key, e);
+            if let Some(st) = self.tracks.get_mut(slot) {
+                st.put(e);
+            }
             return;
         }
         let e = Episode {
-            id: AlertId::derive(&self.cfg.site, &t.id.0, kind, time_s),
-            track: t.id.0.clone(),
+            id: AlertId::derive(site, &t.id.0, kind, time_s),
             kind,
             severity,
             update: 0,
@@ -384,29 +425,30 @@ impl Engine {
             open: true,
         };
         emit(&e, out);
-        self.episodes.insert(key, e);
+        if let Some(st) = self.tracks.get_mut(slot) {
+            st.put(e);
+        }
     }
 
-    /// Update a track's memo: samples, hotspot dwell, waters crossings.
-    fn observe(&mut self, t: &Track) {
-        // Look up before inserting: the id is cloned only for a new track, not on every update.
-        if !self.memos.contains_key(&t.id.0) {
-            self.memos.insert(t.id.0.clone(), Memo::new(t.time_s));
-        }
-        let Some(memo) = self.memos.get_mut(&t.id.0) else { return };
+    /// Update a track's memo: samples, hotspot dwell, waters crossings. `waters`: whether the
+    /// zone set has administered waters (asked once per update).
+    fn observe(&mut self, slot: u32, t: &Track, waters: bool) {
+        let (zones, coast, max_kn) = (&self.zones, &self.coast, self.rules.rendezvous.max_speed_kn);
+        let Some(st) = self.tracks.get_mut(slot) else { return };
+        let memo = st.memo.get_or_insert_with(|| Memo::new(t.time_s));
         // A track too fast to meet has no rendezvous partner (the pairing pass skips it).
-        if t.sog_kn >= self.rules.rendezvous.max_speed_kn {
+        if t.sog_kn >= max_kn {
             memo.partner = None;
         }
         memo.push(Sample { time_s: t.time_s, lat_deg: t.lat_deg, lon_deg: t.lon_deg, sog_kn: t.sog_kn });
         let p = LatLon::new(t.lat_deg, t.lon_deg);
-        memo.hotspot = match (self.zones.hotspot_at(p), memo.hotspot) {
+        memo.hotspot = match (zones.hotspot_at(p), memo.hotspot) {
             (Some((i, _)), Some((j, since))) if i == j => Some((j, since)),
             (Some((i, _)), _) => Some((i, t.time_s)),
             (None, _) => None,
         };
-        if self.zones.has(ZoneKind::Waters) {
-            let inside = self.zones.is_in(p, ZoneKind::Waters) || self.coast.is_land(p);
+        if waters {
+            let inside = zones.is_in(p, ZoneKind::Waters) || coast.is_land(p);
             if let Some(was) = memo.in_waters
                 && was != inside
             {
@@ -416,27 +458,36 @@ impl Engine {
         }
     }
 
-    /// Pair slow tracks within the rendezvous distance (spatial hash on cells of that size).
-    fn pair(&mut self, time_s: f64, tracks: &[&Track]) {
+    /// Pair slow tracks within the rendezvous distance: a grid of cells of that size, kept as
+    /// (cell, index) sorted (buffers reused across updates; no per-update map).
+    fn pair(&mut self, time_s: f64, tracks: &[Track], usable: &[(u32, usize)]) {
         let (max_d, max_kn) = (self.rules.rendezvous.max_distance_m, self.rules.rendezvous.max_speed_kn);
         let cell_deg = max_d / 111_000.0;
-        let slow: Vec<&Track> = tracks.iter().copied().filter(|t| t.sog_kn < max_kn).collect();
-        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        let mut slow = std::mem::take(&mut self.slow);
+        let mut cells = std::mem::take(&mut self.cells);
+        slow.clear();
+        slow.extend(usable.iter().copied().filter(|&(_, i)| tracks[i].sog_kn < max_kn));
         let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
-        for (i, t) in slow.iter().enumerate() {
-            grid.entry(cell(t)).or_default().push(i);
-        }
+        cells.clear();
+        cells.extend(slow.iter().enumerate().map(|(k, &(_, i))| (cell(&tracks[i]), k)));
+        // Within a cell, indices stay in increasing order: neighbours come in the order the
+        // former per-cell lists held them, so ties resolve as before.
+        cells.sort_unstable();
         // Neighbours of one track: (index, lower bound, upper bound) of their distance.
         let mut near: Vec<(usize, f64, f64)> = Vec::new();
-        for (i, t) in slow.iter().enumerate() {
+        for (k, &(s, i)) in slow.iter().enumerate() {
+            let t = &tracks[i];
             let (cy, cx) = cell(t);
             let p = LatLon::new(t.lat_deg, t.lon_deg);
             near.clear();
             for dy in -1..=1 {
                 for dx in -1..=1 {
-                    for &j in grid.get(&(cy + dy, cx + dx)).map(Vec::as_slice).unwrap_or(&[]) {
-                        if j != i {
-                            let q = LatLon::new(slow[j].lat_deg, slow[j].lon_deg);
+                    let c = (cy + dy, cx + dx);
+                    let from = cells.partition_point(|e| e.0 < c);
+                    for &(_, j) in cells[from..].iter().take_while(|e| e.0 == c) {
+                        if j != k {
+                            let u = &tracks[slow[j].1];
+                            let q = LatLon::new(u.lat_deg, u.lon_deg);
                             let (lo, hi) = bounds_m(p, q).unwrap_or((0.0, f64::INFINITY));
                             near.push((j, lo, hi));
                         }
@@ -453,18 +504,21 @@ impl Engine {
                 if lo > cap {
                     continue;
                 }
-                let d = exact_m(p, LatLon::new(slow[j].lat_deg, slow[j].lon_deg));
+                let u = &tracks[slow[j].1];
+                let d = exact_m(p, LatLon::new(u.lat_deg, u.lon_deg));
                 if d <= max_d && best.is_none_or(|b| d < b.1) {
-                    best = Some((&slow[j].id.0, d));
+                    best = Some((&u.id.0, d));
                 }
             }
-            let Some(m) = self.memos.get_mut(&t.id.0) else { continue };
+            let Some(m) = self.tracks.get_mut(s).and_then(|st| st.memo.as_mut()) else { continue };
             m.partner = match (best, m.partner.take()) {
                 (Some((id, d)), Some((old, since, _))) if old == id => Some((old, since, d)),
                 (Some((id, d)), _) => Some((id.to_owned(), time_s, d)),
                 (None, _) => None,
             };
         }
+        self.slow = slow;
+        self.cells = cells;
     }
 }
 

@@ -34,6 +34,8 @@ pub mod rtree;
 pub mod rules;
 /// What rules see besides the track.
 pub mod scene;
+/// Track id → dense slot (one fast hash per track per update).
+pub mod slots;
 /// Sunrise and sunset (NOAA).
 pub mod sun;
 /// Zone sets from GeoJSON.

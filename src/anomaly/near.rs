@@ -23,8 +23,16 @@ pub fn approx_m(a: LatLon, b: LatLon) -> Option<f64> {
     let n = WGS84_A_M / w2.sqrt();
     let m = n * (1.0 - WGS84_E2) / w2;
     let dphi = (b.lat_deg - a.lat_deg).to_radians();
-    let dlam = ((b.lon_deg - a.lon_deg + 540.0).rem_euclid(360.0) - 180.0).to_radians();
-    Some((m * dphi).hypot(n * phi.cos() * dlam))
+    // Wrapped across the antimeridian only when needed (`rem_euclid` is a libm `fmod` call).
+    let mut dlon = b.lon_deg - a.lon_deg;
+    if dlon.abs() > 180.0 {
+        dlon = (dlon + 540.0).rem_euclid(360.0) - 180.0;
+    }
+    let dlam = dlon.to_radians();
+    // Plain square root, not `hypot` (several times slower in libm): no overflow or underflow
+    // is possible at these magnitudes.
+    let (y, x) = (m * dphi, n * phi.cos() * dlam);
+    Some((y * y + x * x).sqrt())
 }
 
 /// Whether `distance_m(a, b) <= r_m`, with the same answer, mostly without the geodesic.

@@ -71,17 +71,24 @@ impl BoxTree {
 
     /// Call `f` with the index of every item whose box contains `(x, y)`.
     pub fn query_point(&self, x: f64, y: f64, mut f: impl FnMut(usize)) {
-        let Some(root) = self.root else { return };
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            let node = &self.nodes[n];
-            if !contains(&node.bbox, x, y) {
-                continue;
-            }
-            if node.leaf {
-                node.children.iter().filter(|&&i| contains(&self.items[i], x, y)).for_each(|&i| f(i));
-            } else {
-                stack.extend_from_slice(&node.children);
+        if let Some(root) = self.root {
+            self.visit(root, x, y, &mut f);
+        }
+    }
+
+    /// Depth first without a heap-allocated stack (one query per track per rule on the hot
+    /// path); children last to first, the order the former explicit stack popped them in, so
+    /// callers that keep the first of equals see the same item.
+    fn visit(&self, n: usize, x: f64, y: f64, f: &mut impl FnMut(usize)) {
+        let node = &self.nodes[n];
+        if !contains(&node.bbox, x, y) {
+            return;
+        }
+        if node.leaf {
+            node.children.iter().filter(|&&i| contains(&self.items[i], x, y)).for_each(|&i| f(i));
+        } else {
+            for &c in node.children.iter().rev() {
+                self.visit(c, x, y, f);
             }
         }
     }

@@ -210,8 +210,12 @@ impl Zones {
 
     /// Whether some zone of `kind` contains the position.
     pub fn is_in(&self, p: LatLon, kind: ZoneKind) -> bool {
+        // The kind is checked before the polygon test (the costly part), and the first hit ends it.
+        let pt = Point::new(p.lon_deg, p.lat_deg);
         let mut hit = false;
-        self.containing(p, |z| hit |= z.kind == kind);
+        self.tree.query_point(p.lon_deg, p.lat_deg, |i| {
+            hit = hit || (self.zones[i].kind == kind && self.zones[i].area.contains(&pt));
+        });
         hit
     }
 

@@ -14,8 +14,9 @@ pub struct Args {
     /// Video: a file path or file://, rtsp://…, v4l2:///dev/videoN, videotestsrc://?….
     #[arg(long)]
     input: String,
-    /// Site calibration TOML (`[pose]` + `[camera]`): adds bearing, range and lat/lon, and
-    /// masks sky by the calibrated horizon instead of finding it in the image.
+    /// Site calibration TOML (`[pose]` + `[camera]`): adds bearing, range and lat/lon, masks sky
+    /// by the calibrated horizon instead of finding it in the image, and runs the model only on
+    /// the rows from just above the horizon down (faster in proportion to the sky skipped).
     #[arg(long)]
     calibration: Option<PathBuf>,
     /// Output JSONL file (`-` for stdout).

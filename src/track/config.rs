@@ -177,8 +177,9 @@ pub struct MergeConfig {
     /// Two confirmed tracks, one with AIS and one that never had it, both confirmed at least this
     /// long, are never merged: a dark boat alongside a transponder vessel (a rendezvous at sea)
     /// is two vessels, s (0, the default, turns the exception off: measured on the rendezvous
-    /// scenario it lets the rendezvous rule fire but raises ID switches 7 → 26, the two boats
-    /// 15–60 m apart swapping tracks).
+    /// scenario it lets the rendezvous rule fire — at t+446 s on the dark craft with the rule's
+    /// 60 s for a dark track, any value from 10 to 60 s — but raises ID switches 7 → 26, the two
+    /// boats 15–60 m apart swapping tracks; 120 s is too late to fire and still 26).
     pub keep_dark_beside_ais_after_s: f64,
 }
 

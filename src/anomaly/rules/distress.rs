@@ -2,14 +2,15 @@
 //! Alerts of this kind are SAR, not enforcement ([`crate::anomaly::engine::Category::Sar`]).
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
-use crate::anomaly::scene::Scene;
+use crate::anomaly::scene::{Sample, Scene};
 use crate::anomaly::zones::ZoneKind;
-use crate::geodesy::{LatLon, distance_m};
+use crate::geodesy::{LatLon, MPS_PER_KNOT, distance_m};
 use crate::track::Track;
 
 /// Fires when, over the last `window_s`, a small craft (not a ship by its AIS or sensor length,
-/// `ship_length_m`) stayed below `max_speed_kn` and drifted steadily: net displacement ≥
-/// `min_drift_m` and ≥ `min_straightness` of the path, the path measured between samples at least
+/// `ship_length_m`) drifted slowly and steadily: its mean speed and its net drift rate below
+/// `max_speed_kn`, no sample at or above `max_sample_speed_kn`, net displacement ≥ `min_drift_m`
+/// and ≥ `min_straightness` of the path, the path measured between samples at least
 /// `path_step_s` apart (so track noise on a near-stationary boat does not count as wandering);
 /// outside anchorages. Value: net drift over the window, metres.
 ///
@@ -17,10 +18,18 @@ use crate::track::Track;
 /// otherwise look like a drift. A fishing boat with AIS is still a small craft: an engine failure at sea is a SAR case
 /// whether or not the boat carries a transponder. A 0.5 kn tidal drift is about 60 m in
 /// four minutes, so `min_drift_m` sits below that.
+///
+/// Why the mean and not every sample: a tracker's speed on a boat drifting at 0.5 kn jumps to
+/// 1.6 kn for a sample now and then (position noise read as velocity); requiring every sample
+/// below 1.5 kn held the alert back by minutes on the drifting-boat scenario (and let the
+/// loitering rule, which allows 2 kn, fire first). A boat under way is still excluded by
+/// `max_sample_speed_kn` and the mean.
 #[derive(Debug, Clone)]
 pub struct Distress {
-    /// Fastest drift, knots.
+    /// Fastest drift (mean speed and net drift rate over the window, and the current speed), knots.
     pub max_speed_kn: f64,
+    /// Fastest single sample in the window, knots (tracker speed noise on a slow boat).
+    pub max_sample_speed_kn: f64,
     /// How long, seconds.
     pub window_s: f64,
     /// Net / path length for a steady drift (fishing wanders, a drift is straight).
@@ -37,6 +46,7 @@ impl Default for Distress {
     fn default() -> Self {
         Distress {
             max_speed_kn: 1.5,
+            max_sample_speed_kn: 3.0,
             window_s: 240.0,
             min_straightness: 0.8,
             min_drift_m: 50.0,
@@ -60,35 +70,75 @@ impl Rule for Distress {
             return None;
         }
         let w = s.memo.window(s.time_s, self.window_s)?;
-        let (mut first, mut last, mut path) = (None::<LatLon>, None::<(f64, LatLon)>, 0.0);
-        let mut end = None::<LatLon>;
-        for p in w {
-            if p.sog_kn >= self.max_speed_kn {
-                return None;
-            }
-            let q = LatLon::new(p.lat_deg, p.lon_deg);
-            first.get_or_insert(q);
-            end = Some(q);
-            match last {
-                Some((lt, l)) if p.time_s - lt >= self.path_step_s => {
-                    path += distance_m(l, q);
-                    last = Some((p.time_s, q));
-                }
-                None => last = Some((p.time_s, q)),
-                _ => {}
-            }
+        let d = steady_drift(w, self.path_step_s, self.max_sample_speed_kn)?;
+        let rate_kn = d.net_m / d.span_s.max(1.0) / MPS_PER_KNOT;
+        if d.mean_sog_kn >= self.max_speed_kn || rate_kn >= self.max_speed_kn {
+            return None;
         }
-        let (first, end, (_, l)) = (first?, end?, last?);
-        path += distance_m(l, end);
-        let net = distance_m(first, end);
-        if net < self.min_drift_m || net < self.min_straightness * path {
+        if d.net_m < self.min_drift_m || d.net_m < self.min_straightness * d.path_m {
             return None;
         }
         if s.zones.is_in(LatLon::new(t.lat_deg, t.lon_deg), ZoneKind::Anchorage) {
             return None;
         }
-        reason("drift_m", net, self.min_drift_m)
+        reason("drift_m", d.net_m, self.min_drift_m)
     }
+}
+
+/// The motion of a track over a window of samples, as the drift test sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drift {
+    /// Straight-line distance from the first to the last sample, metres.
+    pub net_m: f64,
+    /// Path length between samples at least the path step apart, metres.
+    pub path_m: f64,
+    /// Time from the first to the last sample, seconds.
+    pub span_s: f64,
+    /// Mean speed of the samples, knots.
+    pub mean_sog_kn: f64,
+}
+
+impl Drift {
+    /// Net over path: 1 for a straight drift, near 0 for a boat wandering round one spot.
+    pub fn straightness(&self) -> f64 {
+        if self.path_m > 0.0 { self.net_m / self.path_m } else { 0.0 }
+    }
+}
+
+/// Net displacement, path (between samples at least `path_step_s` apart, so position noise
+/// on a near-stationary boat does not add up to a long path), span and mean speed of `samples`;
+/// `None` if empty or a sample is at or above `max_sample_kn` (under way, not drifting).
+///
+/// Shared by [`Distress`] (a steady drift is its signature) and the loitering rule (a steady
+/// drift is not loitering: the craft has no way on).
+pub fn steady_drift<'a>(
+    samples: impl Iterator<Item = &'a Sample>,
+    path_step_s: f64,
+    max_sample_kn: f64,
+) -> Option<Drift> {
+    let (mut first, mut last, mut end) = (None::<(f64, LatLon)>, None::<(f64, LatLon)>, None::<(f64, LatLon)>);
+    let (mut path, mut sog_sum, mut n) = (0.0, 0.0, 0usize);
+    for p in samples {
+        if !(p.sog_kn < max_sample_kn) {
+            return None;
+        }
+        let q = LatLon::new(p.lat_deg, p.lon_deg);
+        first.get_or_insert((p.time_s, q));
+        end = Some((p.time_s, q));
+        sog_sum += p.sog_kn;
+        n += 1;
+        match last {
+            Some((lt, l)) if p.time_s - lt >= path_step_s => {
+                path += distance_m(l, q);
+                last = Some((p.time_s, q));
+            }
+            None => last = Some((p.time_s, q)),
+            _ => {}
+        }
+    }
+    let ((t0, first), (t1, end), (_, l)) = (first?, end?, last?);
+    path += distance_m(l, end);
+    Some(Drift { net_m: distance_m(first, end), path_m: path, span_s: t1 - t0, mean_sog_kn: sog_sum / n as f64 })
 }
 
 #[cfg(test)]
@@ -131,6 +181,41 @@ mod tests {
         t.class = crate::track::VesselClass::Vessel;
         assert!(Distress::default().check(&t, &scene(1000.0, &m, &a)).is_some());
         a.length(412_100_009, 180.0);
+        assert!(Distress::default().check(&t, &scene(1000.0, &m, &a)).is_none());
+    }
+
+    /// The drifting-boat scenario's track: a 0.55 kn drift whose tracked speed jumps to 1.6 kn
+    /// on one sample. Distress fires on it (it used to wait for a window without the jump), and
+    /// loitering — the enforcement alert — does not fire on the same drift, so the SAR alert
+    /// is never behind it.
+    #[test]
+    fn a_drift_with_a_speed_spike_fires_and_loitering_does_not_fire_first() {
+        use crate::anomaly::rules::Loitering;
+        // 0.55 kn for 300 s ≈ 85 m south-west.
+        let to = (OPEN.0 - 0.000_54, OPEN.1 - 0.000_58);
+        let mut m = memo(1000.0, 300.0, OPEN, to, 0.55);
+        m.samples[30].sog_kn = 1.6;
+        let a = AisLog::default();
+        let t = track(1000.0, to.0, to.1, 0.55, 225.0);
+        let sc = scene(1000.0, &m, &a);
+        assert!(Distress::default().check(&t, &sc).is_some());
+        assert!(Loitering::default().check(&t, &sc).is_none());
+        // Under way at 4 kn for a moment in the window: not a drift.
+        m.samples[30].sog_kn = 4.0;
+        assert!(Distress::default().check(&t, &scene(1000.0, &m, &a)).is_none());
+    }
+
+    #[test]
+    fn a_boat_trolling_straight_at_two_knots_with_slower_samples_does_not() {
+        // 2 kn for 240 s ≈ 247 m: mean speed and net drift rate above 1.5 kn.
+        let mut m = memo(1000.0, 240.0, OPEN, (OPEN.0 + 0.002_2, OPEN.1), 2.0);
+        for (i, s) in m.samples.iter_mut().enumerate() {
+            if i % 3 == 0 {
+                s.sog_kn = 1.2;
+            }
+        }
+        let a = AisLog::default();
+        let t = track(1000.0, OPEN.0 + 0.002_2, OPEN.1, 1.2, 0.0);
         assert!(Distress::default().check(&t, &scene(1000.0, &m, &a)).is_none());
     }
 }

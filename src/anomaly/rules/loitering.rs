@@ -1,4 +1,5 @@
 //! Loitering: slow for a long time, wandering rather than drifting, away from anchorages.
+use super::distress::steady_drift;
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::near::within_m;
@@ -8,7 +9,14 @@ use crate::geodesy::LatLon;
 use crate::track::Track;
 
 /// Fires when every sample of the last `window_s` is below `max_speed_kn`, the track stayed
-/// within `max_radius_m` of its start of window, and it is not in an anchorage. Value: window, s.
+/// within `max_radius_m` of its start of window, did not drift steadily (net displacement ≥
+/// `drift_min_m` and ≥ `drift_straightness` of its path, the path measured between samples
+/// `drift_path_step_s` apart), and it is not in an anchorage. Value: window, s.
+///
+/// Why the drift test: a boat drifting with the current (engine failure) is slow and stays within
+/// a few hundred metres for many minutes, so without it loitering fired on the drifting-boat
+/// scenario 150 s before the distress rule did: the operator saw an enforcement alert for a SAR
+/// case. A steady drift is the distress rule's; loitering is wandering round a spot.
 #[derive(Debug, Clone)]
 pub struct Loitering {
     /// Fastest speed that counts as slow, knots.
@@ -17,11 +25,24 @@ pub struct Loitering {
     pub window_s: f64,
     /// How far it may wander, metres.
     pub max_radius_m: f64,
+    /// Net / path from which the window is a steady drift, not loitering.
+    pub drift_straightness: f64,
+    /// Least net displacement of a steady drift, metres.
+    pub drift_min_m: f64,
+    /// Shortest step of the path measurement, seconds.
+    pub drift_path_step_s: f64,
 }
 
 impl Default for Loitering {
     fn default() -> Self {
-        Loitering { max_speed_kn: 2.0, window_s: 300.0, max_radius_m: 400.0 }
+        Loitering {
+            max_speed_kn: 2.0,
+            window_s: 300.0,
+            max_radius_m: 400.0,
+            drift_straightness: 0.8,
+            drift_min_m: 50.0,
+            drift_path_step_s: 30.0,
+        }
     }
 }
 
@@ -41,6 +62,10 @@ impl Rule for Loitering {
         {
             return None;
         }
+        let d = steady_drift(s.memo.window(s.time_s, self.window_s)?, self.drift_path_step_s, self.max_speed_kn)?;
+        if d.net_m >= self.drift_min_m && d.straightness() >= self.drift_straightness {
+            return None;
+        }
         if s.zones.is_in(LatLon::new(t.lat_deg, t.lon_deg), ZoneKind::Anchorage) {
             return None;
         }
@@ -54,12 +79,38 @@ mod tests {
     use crate::anomaly::rules::testkit::*;
     use crate::anomaly::scene::AisLog;
 
+    /// Six minutes wandering back and forth over 110 m at 1 kn.
+    fn wandering(now_s: f64) -> crate::anomaly::scene::Memo {
+        let mut m = crate::anomaly::scene::Memo::new(now_s - 360.0);
+        for i in 0..=72 {
+            // A triangle wave: out 110 m in 2 minutes, back in 2 minutes.
+            let phase = (i % 48) as f64 / 24.0;
+            let f = if phase <= 1.0 { phase } else { 2.0 - phase };
+            m.push(crate::anomaly::scene::Sample {
+                time_s: now_s - 360.0 + i as f64 * 5.0,
+                lat_deg: OPEN.0 + 0.001 * f,
+                lon_deg: OPEN.1,
+                sog_kn: 1.0,
+            });
+        }
+        m
+    }
+
     #[test]
     fn six_slow_minutes_in_open_water_fire() {
-        let m = memo(1000.0, 360.0, OPEN, (OPEN.0 + 0.001, OPEN.1), 1.0);
+        let m = wandering(1000.0);
         let a = AisLog::default();
         let r = Loitering::default().check(&track(1000.0, OPEN.0, OPEN.1, 1.0, 0.0), &scene(1000.0, &m, &a)).unwrap();
         assert!(r.value >= 300.0);
+    }
+
+    #[test]
+    fn a_steady_drift_is_not_loitering() {
+        // 1 kn straight for six minutes (≈ 185 m): a drift, the distress rule's case.
+        let m = memo(1000.0, 360.0, OPEN, (OPEN.0 + 0.001_7, OPEN.1), 1.0);
+        let a = AisLog::default();
+        let t = track(1000.0, OPEN.0 + 0.001_7, OPEN.1, 1.0, 0.0);
+        assert!(Loitering::default().check(&t, &scene(1000.0, &m, &a)).is_none());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::geolocate::Geolocator;
 use super::horizon::calibrated_horizon;
 use super::hotspot::{HorizonSource, HotSpotConfig};
-use super::onnx::{AnyDetector, DetectorKind, OnnxConfig, OnnxError, SHIPPED_MODEL, VerifyConfig};
+use super::onnx::{AnyDetector, DetectorKind, OnnxConfig, OnnxError, SHIPPED_MODEL, VerifyConfig, sea_top_row};
 
 /// The detector settings a user chooses (command-line flags, `node.toml` keys).
 #[derive(Debug, Clone, PartialEq)]
@@ -34,13 +34,17 @@ impl Default for DetectorChoice {
 
 impl DetectorChoice {
     /// Builds the detector; `horizon` is where the classical detector (alone or as proposer)
-    /// finds the sea.
+    /// finds the sea, and a calibrated one also keeps the model off the sky above it
+    /// ([`sea_top_row`]: the model's time is proportional to the rows it reads).
     ///
     /// # Errors
     /// [`OnnxError`] when the choice needs the model and it cannot be loaded.
     pub fn build(&self, horizon: HorizonSource) -> Result<AnyDetector, OnnxError> {
-        let hot = HotSpotConfig { horizon, threshold_sigma: self.threshold_sigma, ..Default::default() };
         let mut onnx = OnnxConfig::new(&self.model);
+        if let HorizonSource::Calibrated(rows) = &horizon {
+            onnx.sea_top_row = sea_top_row(rows);
+        }
+        let hot = HotSpotConfig { horizon, threshold_sigma: self.threshold_sigma, ..Default::default() };
         if let Some(c) = self.confidence {
             onnx.confidence = c;
         }

@@ -24,10 +24,10 @@ pub enum DetectorKind {
     /// HotSpot proposes (at [`VERIFIED_PROPOSER_SIGMA`]), the model verifies: cheaper than the
     /// model alone on a quiet sea, but it can only keep what HotSpot finds.
     Verified,
-    /// The model on every whole frame: the measured best combination on the evaluation clips
-    /// (precision 0.97, recall 0.64, 0.25 false alarms a frame at confidence 0.5, against
-    /// 0.40 / 0.37 / 7.4 for HotSpot alone and 0.93 / 0.33 / 0.34 for the best cascade; see
-    /// `assets/models/MODEL.md`), hence the default.
+    /// The model on every frame (below the horizon when calibrated): the measured best
+    /// combination on the evaluation clips (precision 0.97, recall 0.64, 0.27 false alarms a
+    /// frame at confidence 0.5, against 0.50 / 0.83 / 11.1 for HotSpot alone and 0.78 / 0.78 /
+    /// 2.9 for the `cascade` default; see `assets/models/MODEL.md`), hence the default.
     #[default]
     Onnx,
 }
