@@ -19,10 +19,11 @@ fn sw(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn analyze_is_deterministic_follows_the_contract_and_catches_the_rendezvous_run() {
+fn analyze_is_deterministic_follows_the_contract_and_flags_the_rendezvous_runs_dark_craft() {
     let dir = tmp("rdv");
     let d = dir.to_str().unwrap();
-    // Five minutes: the first run (dark, fast, from t = 0) is alerted within the first two.
+    // Five minutes: the first run (dark, fast, from t = 0) is alerted within the first two. The
+    // meeting itself comes later (the rendezvous rule is tested on crafted tracks and by eval-alerts).
     sw(&["sim", "--scenario", "rendezvous", "--duration", "5m", "--out", d]);
     let meas = format!("{d}/measurements.jsonl");
     let (a1, a2) = (format!("{d}/alerts1.jsonl"), format!("{d}/alerts2.jsonl"));
