@@ -71,6 +71,19 @@ fn iou(b: &Blob, l: &TargetLabel) -> f64 {
 mod shipped_model {
     use super::*;
 
+    /// The fifth frame of a calm evaluation sea with one 12 m boat 1.6 km out, and its label.
+    fn calm_sea_with_one_boat() -> (Renderer, Frame16, Vec<TargetLabel>) {
+        let cal = eval_calibration();
+        let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 77, ..Default::default() }).unwrap();
+        let boats = [boat(&cal, 150.6, 1_600.0, 12.0, 60.0)];
+        let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
+        for i in 0..5 {
+            labels.clear();
+            r.render(f64::from(i) * 0.04, &boats, &mut frame, &mut labels);
+        }
+        (r, frame, labels)
+    }
+
     #[test]
     fn loads_with_one_grey_input_and_the_boat_class() {
         require_runtime();
@@ -84,14 +97,7 @@ mod shipped_model {
     #[test]
     fn finds_a_boat_where_the_renderer_put_it() {
         require_runtime();
-        let cal = eval_calibration();
-        let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 77, ..Default::default() }).unwrap();
-        let boats = [boat(&cal, 150.6, 1_600.0, 12.0, 60.0)];
-        let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
-        for i in 0..5 {
-            labels.clear();
-            r.render(f64::from(i) * 0.04, &boats, &mut frame, &mut labels);
-        }
+        let (_, frame, labels) = calm_sea_with_one_boat();
         assert_eq!(labels.len(), 1);
         let mut det = Onnx::try_new(OnnxConfig::new(shipped())).unwrap();
         let mut blobs = Vec::new();
@@ -105,14 +111,7 @@ mod shipped_model {
     #[test]
     fn on_the_calibrated_sea_only_finds_the_same_boat_in_frame_pixels() {
         require_runtime();
-        let cal = eval_calibration();
-        let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 77, ..Default::default() }).unwrap();
-        let boats = [boat(&cal, 150.6, 1_600.0, 12.0, 60.0)];
-        let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
-        for i in 0..5 {
-            labels.clear();
-            r.render(f64::from(i) * 0.04, &boats, &mut frame, &mut labels);
-        }
+        let (r, frame, labels) = calm_sea_with_one_boat();
         let horizon = calibrated_horizon(r.camera(), HeadAngles::default());
         let top = sea_top_row(&horizon).expect("the evaluation camera sees sky above the horizon");
         let mut whole = Onnx::try_new(OnnxConfig::new(shipped())).unwrap();
