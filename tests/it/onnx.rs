@@ -490,13 +490,15 @@ fn report(name: &str, t: &Tally, ms: f64) {
 /// Classical alone, classical proposals verified by the model, and the model alone, on the
 /// standard evaluation clips (`evaluation_clips`, rendered in process), at several thresholds.
 /// `tools/train_detector/measure.sh` runs it; `SEAWARDEN_ONNX_MODEL` picks another model and
-/// `SEAWARDEN_EVAL_FRAMES` the frames per clip (default 150).
+/// `SEAWARDEN_EVAL_FRAMES` the frames per clip (default 150); `SEAWARDEN_EVAL_MODEL_ONLY=1` runs the model
+/// alone only (a quick check of a candidate model: the classical and cascade rows then read empty).
 #[test]
 #[ignore = "renders 4 × 150 frames and runs three detectors; run by tools/train_detector/measure.sh"]
 fn measure_detectors() {
     use std::time::Instant;
     require_runtime();
     let model = std::env::var("SEAWARDEN_ONNX_MODEL").map(PathBuf::from).unwrap_or_else(|_| shipped());
+    let model_only = std::env::var_os("SEAWARDEN_EVAL_MODEL_ONLY").is_some();
     let frames: u32 = std::env::var("SEAWARDEN_EVAL_FRAMES").ok().and_then(|s| s.parse().ok()).unwrap_or(150);
     let model_conf = [0.2f32, 0.3, 0.35, 0.4, 0.5, 0.6];
     let verify_conf = [0.1f32, 0.2, 0.25, 0.3, 0.4];
@@ -542,9 +544,12 @@ fn measure_detectors() {
             r.render(time, &spec.truth.at(spec.truth_start_s + time), &mut frame, &mut labels);
             let view = frame.view();
 
+            // `SEAWARDEN_EVAL_MODEL_ONLY` (candidate models): frames are still counted, detectors skipped.
             blobs.clear();
             let t0 = Instant::now();
-            classical.detect(&view, &mut blobs);
+            if !model_only {
+                classical.detect(&view, &mut blobs);
+            }
             classical_s += t0.elapsed().as_secs_f64();
             tally(&mut classical_t, &labels, &blobs);
             tally(&mut clip_c, &labels, &blobs);
@@ -571,7 +576,7 @@ fn measure_detectors() {
                 tally(t, &labels, &kept);
             }
 
-            for (k, cascade) in cascades.iter_mut().enumerate() {
+            for (k, cascade) in cascades.iter_mut().enumerate().filter(|_| !model_only) {
                 blobs.clear();
                 let t0 = Instant::now();
                 cascade.detect(&view, &mut blobs);

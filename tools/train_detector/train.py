@@ -29,11 +29,12 @@ def parse_args():
     p.add_argument("--data", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=20260)
-    p.add_argument("--steps", type=int, default=2400)
+    p.add_argument("--steps", type=int, default=4800)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--crop", type=int, default=128)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--threads", type=int, default=1, help="torch threads; 1 is fastest on a shared 2-core machine")
+    p.add_argument("--arch", default="{}", help="BoatNet keyword arguments as JSON (experiments; the default is the shipped architecture)")
     p.add_argument("--max-minutes", type=float, default=0.0, help="stop early after this long (0: no limit)")
     return p.parse_args()
 
@@ -278,8 +279,9 @@ def main():
     print(f"{len(ds)} frames ({len(train)} train, {len(val)} val), {n_labels} train labels, loaded in {time.time() - t_load:.0f} s", flush=True)
     sampler = Sampler(ds, train, args.crop, rng)
     # channels_last: PyTorch's CPU depthwise kernels are several times faster in it.
-    model = BoatNet(classes=len(CLASSES)).to(memory_format=torch.channels_last)
-    ema = BoatNet(classes=len(CLASSES))
+    arch = json.loads(args.arch)
+    model = BoatNet(classes=len(CLASSES), **arch).to(memory_format=torch.channels_last)
+    ema = BoatNet(classes=len(CLASSES), **arch)
     ema.load_state_dict(model.state_dict())
     for p in ema.parameters():
         p.requires_grad_(False)

@@ -96,13 +96,20 @@ impl Letterbox {
         assert_eq!(plane.len(), self.in_w * self.in_h, "plane size");
         let r = self.region;
         assert!(r.x + r.w <= frame.width() && r.y + r.h <= frame.height(), "region outside the frame");
-        plane.fill(PAD_VALUE);
         let (px, py) = (self.pad_x as usize, self.pad_y as usize);
         let stride = frame.stride();
         if self.new_w == r.w && self.new_h == r.h {
-            // Scale 1: a straight copy, the common case for free-size models.
-            for y in 0..r.h {
-                let dst = &mut plane[(py + y) * self.in_w + px..][..r.w];
+            // Scale 1: a straight copy, the common case for free-size models. Only the padding is
+            // filled with grey (none at all for a stride-aligned region): one pass over the plane.
+            let (top, rows) = plane.split_at_mut(py * self.in_w);
+            top.fill(PAD_VALUE);
+            let (rows, bottom) = rows.split_at_mut(r.h * self.in_w);
+            bottom.fill(PAD_VALUE);
+            for (y, row) in rows.chunks_exact_mut(self.in_w).enumerate() {
+                let (left, rest) = row.split_at_mut(px);
+                left.fill(PAD_VALUE);
+                let (dst, right) = rest.split_at_mut(r.w);
+                right.fill(PAD_VALUE);
                 let start = (r.y + y) * stride + r.x;
                 match frame.pixels() {
                     Pixels::Gray8(p) => {
@@ -115,6 +122,7 @@ impl Letterbox {
             }
             return;
         }
+        plane.fill(PAD_VALUE);
         // Bilinear, sampling at pixel centres (as cv2.INTER_LINEAR does).
         let at = |x: usize, y: usize| -> f32 {
             let i = (r.y + y) * stride + r.x + x;
