@@ -35,10 +35,11 @@
 //! hotspots) for `dismiss_suppress_s`.
 use std::collections::HashMap;
 
-use super::near::{bounds_m, within_m};
+use super::near::{approx_m_trig, bounds_flat, within_m};
 use super::rules::RuleSet;
-use super::scene::{AisLog, Memo, Sample, Scene};
+use super::scene::{AisLog, Memo, Scene};
 use super::slots::Slots;
+use super::sun::SunCache;
 use super::zones::{ZoneKind, Zones};
 use crate::alert::{Alert, AlertId, AlertKind, Reason, Severity};
 use crate::coast::Coast;
@@ -165,11 +166,13 @@ pub struct Engine {
     /// (zone key, kind) → suppressed until, seconds.
     dismissed: HashMap<(String, AlertKind), f64>,
     fired: Vec<(AlertKind, Reason)>,
+    /// Night or day at this update's time, shared by nearby tracks.
+    sun: SunCache,
     /// Scratch, reused across updates: (slot, index into the update's tracks) of usable tracks.
     usable: Vec<(u32, usize)>,
     /// Scratch for the pairing pass: the slow tracks, and their (grid cell, index) sorted.
     slow: Vec<(u32, usize)>,
-    cells: Vec<((i64, i64), usize)>,
+    cells: Vec<((i64, i64), usize, Pt)>,
     last_time_s: f64,
     last_reload_check_s: f64,
 }
@@ -188,6 +191,7 @@ impl Engine {
             tracks: Slots::default(),
             dismissed: HashMap::new(),
             fired: Vec::new(),
+            sun: SunCache::default(),
             usable: Vec::new(),
             slow: Vec::new(),
             cells: Vec::new(),
@@ -225,6 +229,7 @@ impl Engine {
                 Err(e) => tracing::warn!(error = %e, "zone files changed but are invalid; keeping the current zones"),
             }
         }
+        self.sun.reset(time_s);
         let (ps, vs) = (self.cfg.max_position_sigma_m, self.cfg.max_velocity_sigma_mps);
         // One id lookup per track per update; everything after goes by slot.
         let mut usable = std::mem::take(&mut self.usable);
@@ -242,7 +247,7 @@ impl Engine {
         for &(s, i) in &usable {
             let t = &tracks[i];
             let Some(memo) = self.tracks.get(s).and_then(|st| st.memo.as_ref()) else { continue };
-            let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais };
+            let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais, sun: Some(&self.sun) };
             self.fired.clear();
             self.rules.check_all(t, &scene, &mut self.fired);
             // A drifting craft is one SAR case, not also a loitering one.
@@ -264,7 +269,6 @@ impl Engine {
             }
             self.fired = fired;
         }
-        self.usable = usable;
         // Close quiet episodes; forget long-gone tracks and long-closed episodes; free the slots
         // of tracks with neither left.
         let (hold, keep, forget) = (self.cfg.hold_s, self.cfg.suppress_s.max(self.cfg.flicker_s), self.cfg.forget_s);
@@ -280,6 +284,7 @@ impl Engine {
             }
             st.memo.is_some() || !st.episodes.is_empty()
         });
+        self.usable = usable;
         self.dismissed.retain(|_, until| *until > time_s);
     }
 
@@ -440,7 +445,7 @@ impl Engine {
         if t.sog_kn >= max_kn {
             memo.partner = None;
         }
-        memo.push(Sample { time_s: t.time_s, lat_deg: t.lat_deg, lon_deg: t.lon_deg, sog_kn: t.sog_kn });
+        memo.record(t.time_s, t.lat_deg, t.lon_deg, t.sog_kn);
         let p = LatLon::new(t.lat_deg, t.lon_deg);
         memo.hotspot = match (zones.hotspot_at(p), memo.hotspot) {
             (Some((i, _)), Some((j, since))) if i == j => Some((j, since)),
@@ -469,28 +474,28 @@ impl Engine {
         slow.extend(usable.iter().copied().filter(|&(_, i)| tracks[i].sog_kn < max_kn));
         let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
         cells.clear();
-        cells.extend(slow.iter().enumerate().map(|(k, &(_, i))| (cell(&tracks[i]), k)));
+        cells.extend(slow.iter().enumerate().map(|(k, &(_, i))| (cell(&tracks[i]), k, Pt::of(&tracks[i]))));
         // Within a cell, indices stay in increasing order: neighbours come in the order the
         // former per-cell lists held them, so ties resolve as before.
-        cells.sort_unstable();
+        cells.sort_unstable_by_key(|e| (e.0, e.1));
         // Neighbours of one track: (index, lower bound, upper bound) of their distance.
         let mut near: Vec<(usize, f64, f64)> = Vec::new();
         for (k, &(s, i)) in slow.iter().enumerate() {
             let t = &tracks[i];
             let (cy, cx) = cell(t);
-            let p = LatLon::new(t.lat_deg, t.lon_deg);
+            let me = Pt::of(t);
+            let p = me.p;
             near.clear();
+            // One bisection per row of three neighbouring cells (they are contiguous in the
+            // sorted list, in the same order as visiting the three cells one by one); positions
+            // are read from the list itself, not from the tracks.
             for dy in -1..=1 {
-                for dx in -1..=1 {
-                    let c = (cy + dy, cx + dx);
-                    let from = cells.partition_point(|e| e.0 < c);
-                    for &(_, j) in cells[from..].iter().take_while(|e| e.0 == c) {
-                        if j != k {
-                            let u = &tracks[slow[j].1];
-                            let q = LatLon::new(u.lat_deg, u.lon_deg);
-                            let (lo, hi) = bounds_m(p, q).unwrap_or((0.0, f64::INFINITY));
-                            near.push((j, lo, hi));
-                        }
+                let (lo_c, hi_c) = ((cy + dy, cx - 1), (cy + dy, cx + 1));
+                let from = cells.partition_point(|e| e.0 < lo_c);
+                for (_, j, q) in cells[from..].iter().take_while(|e| e.0 <= hi_c) {
+                    if *j != k {
+                        let (lo, hi) = bounds_flat(me.flat_m(q)).unwrap_or((0.0, f64::INFINITY));
+                        near.push((*j, lo, hi));
                     }
                 }
             }
@@ -519,6 +524,26 @@ impl Engine {
         }
         self.slow = slow;
         self.cells = cells;
+    }
+}
+
+/// A slow track's position for the pairing pass, with the sine and cosine of its half-latitude
+/// (the flat distance between two of them needs no libm call, as [`super::scene::Sample::flat_m`]).
+#[derive(Debug, Clone, Copy)]
+struct Pt {
+    p: LatLon,
+    half_lat: (f64, f64),
+}
+
+impl Pt {
+    fn of(t: &Track) -> Pt {
+        Pt { p: LatLon::new(t.lat_deg, t.lon_deg), half_lat: (0.5 * t.lat_deg.to_radians()).sin_cos() }
+    }
+
+    /// [`super::near::approx_m`] to `o`, equal to rounding.
+    fn flat_m(&self, o: &Pt) -> Option<f64> {
+        let ((sa, ca), (sb, cb)) = (self.half_lat, o.half_lat);
+        approx_m_trig(self.p, o.p, sa * cb + ca * sb, ca * cb - sa * sb)
     }
 }
 
@@ -672,6 +697,44 @@ mod tests {
             out.extend(run(&mut e, "8", 35.0, 40, 25.0));
             let dark: Vec<_> = out.iter().filter(|a| a.kind == AlertKind::DarkTarget).collect();
             assert_eq!(dark.len(), 1, "{dark:?}");
+        }
+
+        #[test]
+        fn track_order_and_forgetting_do_not_change_alerts() {
+            // Same tracks, stable order vs. reversed every other update, with a track that
+            // vanishes long enough to be forgotten and an id that comes back: slots are found by
+            // id, so neither the order nor a forgotten id may change the alerts.
+            let runs: Vec<Vec<Alert>> = [false, true]
+                .iter()
+                .map(|&shuffle| {
+                    let mut e = engine();
+                    let mut out = Vec::new();
+                    for k in 0..1_400 {
+                        let ts = k as f64;
+                        let mut ts_ = Vec::new();
+                        for (n, sog) in [("1", 25.0), ("2", 1.0), ("3", 30.0)] {
+                            if n == "3" && (200..1_300).contains(&k) {
+                                continue;
+                            }
+                            let mut t =
+                                track(ts, OPEN.0 + 0.0001 * k as f64, OPEN.1 + 0.01 * ts_.len() as f64, sog, 0.0);
+                            t.id.0 = n.into();
+                            ts_.push(t);
+                        }
+                        if shuffle && k % 2 == 1 {
+                            ts_.reverse();
+                        }
+                        e.update(ts, &ts_, &AisLog::default(), &mut out);
+                    }
+                    out.sort_by(|a, b| {
+                        (a.time, &a.track_id, a.kind as u8).partial_cmp(&(b.time, &b.track_id, b.kind as u8)).unwrap()
+                    });
+                    out
+                })
+                .collect();
+            let ids = |v: &[Alert]| v.iter().map(|a| (a.id.clone(), a.update, a.track_id.clone())).collect::<Vec<_>>();
+            assert!(runs[0].iter().filter(|a| a.track_id == "3").count() >= 2, "{:?}", ids(&runs[0]));
+            assert_eq!(ids(&runs[0]), ids(&runs[1]));
         }
 
         #[test]

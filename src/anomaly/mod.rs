@@ -28,6 +28,8 @@ pub mod error;
 pub mod eval;
 /// Fast exact-answer distance threshold tests for the hot path.
 pub mod near;
+/// A coarse grid per zone answering point-in-zone queries without the polygon test.
+pub mod raster;
 /// A packed R-tree over bounding boxes.
 pub mod rtree;
 /// One anomaly rule per file.

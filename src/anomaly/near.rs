@@ -14,11 +14,18 @@ const MAX_FAST_R_M: f64 = 5_000.0;
 /// Local flat distance (meridian and prime-vertical radii at the mid-latitude), metres, or
 /// `None` where it is not trusted (near the poles, non-finite input).
 pub fn approx_m(a: LatLon, b: LatLon) -> Option<f64> {
+    let phi = (0.5 * (a.lat_deg + b.lat_deg)).to_radians();
+    approx_m_trig(a, b, phi.sin(), phi.cos())
+}
+
+/// [`approx_m`] given the sine and cosine of the mid-latitude (callers that measure many pairs
+/// take them from per-position values, [`crate::anomaly::scene::Sample::flat_m`]).
+#[inline]
+pub fn approx_m_trig(a: LatLon, b: LatLon, sin_phi: f64, cos_phi: f64) -> Option<f64> {
     if !(a.lat_deg.abs() < 80.0 && b.lat_deg.abs() < 80.0 && a.lon_deg.is_finite() && b.lon_deg.is_finite()) {
         return None;
     }
-    let phi = (0.5 * (a.lat_deg + b.lat_deg)).to_radians();
-    let s = phi.sin();
+    let s = sin_phi;
     let w2 = 1.0 - WGS84_E2 * s * s;
     let n = WGS84_A_M / w2.sqrt();
     let m = n * (1.0 - WGS84_E2) / w2;
@@ -31,14 +38,20 @@ pub fn approx_m(a: LatLon, b: LatLon) -> Option<f64> {
     let dlam = dlon.to_radians();
     // Plain square root, not `hypot` (several times slower in libm): no overflow or underflow
     // is possible at these magnitudes.
-    let (y, x) = (m * dphi, n * phi.cos() * dlam);
+    let (y, x) = (m * dphi, n * cos_phi * dlam);
     Some((y * y + x * x).sqrt())
 }
 
 /// Whether `distance_m(a, b) <= r_m`, with the same answer, mostly without the geodesic.
 pub fn within_m(a: LatLon, b: LatLon, r_m: f64) -> bool {
+    within_flat(a, b, r_m, || approx_m(a, b))
+}
+
+/// [`within_m`] with the flat distance from `flat` (asked only for radii it is trusted at).
+#[inline]
+pub fn within_flat(a: LatLon, b: LatLon, r_m: f64, flat: impl FnOnce() -> Option<f64>) -> bool {
     if r_m <= MAX_FAST_R_M
-        && let Some(d) = approx_m(a, b)
+        && let Some(d) = flat()
     {
         if d < r_m * (1.0 - BAND) {
             return true;
@@ -53,7 +66,13 @@ pub fn within_m(a: LatLon, b: LatLon, r_m: f64) -> bool {
 /// Lower and upper bounds on `distance_m(a, b)` from the flat approximation, metres, or `None`
 /// where it is not trusted (then only the geodesic will do).
 pub fn bounds_m(a: LatLon, b: LatLon) -> Option<(f64, f64)> {
-    let d = approx_m(a, b)?;
+    bounds_flat(approx_m(a, b))
+}
+
+/// [`bounds_m`] from a flat distance already taken (`None`: not trusted).
+#[inline]
+pub fn bounds_flat(flat_m: Option<f64>) -> Option<(f64, f64)> {
+    let d = flat_m?;
     (d <= MAX_FAST_R_M).then_some((d * (1.0 - BAND), d * (1.0 + BAND)))
 }
 

@@ -25,6 +25,73 @@ pub struct BoxTree {
     nodes: Vec<Node>,
     items: Vec<Bbox>,
     root: Option<usize>,
+    grid: Option<Grid>,
+}
+
+/// Cells per side of [`Grid`].
+const GRID_N: usize = 64;
+
+/// A uniform grid over the items' extent listing, per cell, the items whose boxes reach into it,
+/// in the order the tree visits them: a point query reads one short list instead of descending
+/// the tree (two queries per track per update on the engine's hot path).
+///
+/// Exact: an item is listed in every cell from the cell of its box's low corner to that of its
+/// high corner, computed by the same monotone arithmetic as a query's cell, so a point inside
+/// the box always finds it; the box test then keeps exactly the tree's items, in its order.
+#[derive(Debug, Clone)]
+struct Grid {
+    x0: f64,
+    y0: f64,
+    sx: f64,
+    sy: f64,
+    /// Items of cell `c`: `items[start[c]..start[c + 1]]`.
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Grid {
+    fn new(boxes: &[Bbox], order: &[usize]) -> Option<Grid> {
+        let finite = |b: &&Bbox| b.iter().all(|v| v.is_finite()) && b[0] <= b[2] && b[1] <= b[3];
+        let ext = boxes.iter().filter(finite).copied().reduce(union)?;
+        let (w, h) = (ext[2] - ext[0], ext[3] - ext[1]);
+        if !(w > 0.0 && h > 0.0) {
+            return None;
+        }
+        let mut g = Grid {
+            x0: ext[0],
+            y0: ext[1],
+            sx: GRID_N as f64 / w,
+            sy: GRID_N as f64 / h,
+            start: Vec::new(),
+            items: Vec::new(),
+        };
+        let mut cells: Vec<Vec<u32>> = vec![Vec::new(); GRID_N * GRID_N];
+        for &i in order {
+            let b = &boxes[i];
+            if !finite(&b) {
+                continue;
+            }
+            let ((i0, j0), (i1, j1)) = (g.cell_of(b[0], b[1]), g.cell_of(b[2], b[3]));
+            for j in j0..=j1 {
+                for k in i0..=i1 {
+                    cells[j * GRID_N + k].push(i as u32);
+                }
+            }
+        }
+        g.start.push(0);
+        for c in cells {
+            g.items.extend(c);
+            g.start.push(g.items.len() as u32);
+        }
+        Some(g)
+    }
+
+    /// The cell of a point, clamped (the extent's edges belong to the border cells).
+    fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
+        let i = ((x - self.x0) * self.sx).floor().clamp(0.0, (GRID_N - 1) as f64) as usize;
+        let j = ((y - self.y0) * self.sy).floor().clamp(0.0, (GRID_N - 1) as f64) as usize;
+        (i, j)
+    }
 }
 
 fn union(a: Bbox, b: Bbox) -> Bbox {
@@ -63,16 +130,45 @@ impl BoxTree {
             leaf = false;
             if next.len() == 1 {
                 t.root = Some(next[0].1);
+                let mut order = Vec::with_capacity(boxes.len());
+                t.dfs(next[0].1, &mut order);
+                t.grid = Grid::new(boxes, &order);
                 return t;
             }
             level = next;
         }
     }
 
-    /// Call `f` with the index of every item whose box contains `(x, y)`.
+    /// Call `f` with the index of every item whose box contains `(x, y)`, in the tree's order.
     pub fn query_point(&self, x: f64, y: f64, mut f: impl FnMut(usize)) {
+        if let Some(g) = &self.grid
+            && x >= g.x0
+            && y >= g.y0
+        {
+            // Beyond the extent's high edges the border cells' boxes reject the point anyway.
+            let (i, j) = g.cell_of(x, y);
+            let c = j * GRID_N + i;
+            for &k in &g.items[g.start[c] as usize..g.start[c + 1] as usize] {
+                if contains(&self.items[k as usize], x, y) {
+                    f(k as usize);
+                }
+            }
+            return;
+        }
         if let Some(root) = self.root {
             self.visit(root, x, y, &mut f);
+        }
+    }
+
+    /// Every item in the order [`BoxTree::visit`] reaches them (children last to first).
+    fn dfs(&self, n: usize, out: &mut Vec<usize>) {
+        let node = &self.nodes[n];
+        if node.leaf {
+            out.extend(node.children.iter().copied());
+        } else {
+            for &c in node.children.iter().rev() {
+                self.dfs(c, out);
+            }
         }
     }
 
@@ -117,6 +213,35 @@ mod tests {
             let want: Vec<usize> = (0..100).filter(|&i| contains(&boxes[i], 5.2, 3.7)).collect();
             assert_eq!(got, want);
             assert!(!got.is_empty());
+        }
+
+        #[test]
+        fn the_grid_finds_what_the_tree_finds_in_the_same_order() {
+            // Overlapping boxes of many sizes, some sharing edges, and points on the edges.
+            let boxes: Vec<Bbox> = (0..300)
+                .map(|i| {
+                    let (x, y) = (((i * 37) % 97) as f64 * 0.1, ((i * 61) % 89) as f64 * 0.1);
+                    let (w, h) = (0.05 + ((i * 13) % 40) as f64 * 0.1, 0.05 + ((i * 29) % 30) as f64 * 0.1);
+                    [x, y, x + w, y + h]
+                })
+                .chain([[f64::NAN; 4]])
+                .collect();
+            let t = BoxTree::new(&boxes);
+            assert!(t.grid.is_some());
+            let mut hits = 0;
+            for k in 0..20_000 {
+                let (x, y) = (((k * 7919) % 1500) as f64 * 0.01 - 1.0, ((k * 104_729) % 1400) as f64 * 0.01 - 1.0);
+                for (x, y) in [(x, y), (boxes[k % 300][2], y), (x, boxes[k % 300][1])] {
+                    let (mut got, mut want) = (Vec::new(), Vec::new());
+                    t.query_point(x, y, |i| got.push(i));
+                    if let Some(root) = t.root {
+                        t.visit(root, x, y, &mut |i| want.push(i));
+                    }
+                    assert_eq!(got, want, "at {x},{y}");
+                    hits += got.len();
+                }
+            }
+            assert!(hits > 10_000, "{hits}");
         }
 
         #[test]

@@ -1,9 +1,13 @@
 //! [`Scene`]: what a rule may consult besides the track itself — the time, the zones, the
 //! coast, the track's [`Memo`] (what the engine remembers of it) and the [`AisLog`].
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 
-use super::zones::Zones;
+use super::near::{approx_m_trig, within_flat};
+use super::sun::{SunCache, is_night};
+use super::zones::{ShoreHint, Zones};
 use crate::coast::Coast;
+use crate::geodesy::LatLon;
 
 /// Everything a rule sees besides the track: borrowed, built per track by the engine.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +22,19 @@ pub struct Scene<'a> {
     pub memo: &'a Memo,
     /// Recent AIS reports by MMSI.
     pub ais: &'a AisLog,
+    /// Night or day at `time_s`, shared across nearby tracks (the engine's); `None`: computed
+    /// per position.
+    pub sun: Option<&'a SunCache>,
+}
+
+impl Scene<'_> {
+    /// Whether the sun is below the horizon at `time_s` at the position ([`is_night`]).
+    pub fn is_night(&self, lat_deg: f64, lon_deg: f64) -> bool {
+        match self.sun {
+            Some(c) if c.time_s() == self.time_s => c.is_night(lat_deg, lon_deg),
+            _ => is_night(self.time_s, lat_deg, lon_deg),
+        }
+    }
 }
 
 /// One remembered sample of a track.
@@ -31,6 +48,36 @@ pub struct Sample {
     pub lon_deg: f64,
     /// Knots.
     pub sog_kn: f64,
+    /// Sine and cosine of half the latitude (radians), taken once when the sample is made: the
+    /// flat distance between two samples needs the sine and cosine of their mid-latitude, and the
+    /// window rules measure every sample of every slow track on every update (libm's `sin`/`cos`
+    /// were a tenth of the engine's time at 5 000 tracks). See [`Sample::flat_m`].
+    half_lat: (f64, f64),
+}
+
+impl Sample {
+    /// A sample; positions in degrees, speed in knots.
+    pub fn new(time_s: f64, lat_deg: f64, lon_deg: f64, sog_kn: f64) -> Self {
+        let (s, c) = (0.5 * lat_deg.to_radians()).sin_cos();
+        Sample { time_s, lat_deg, lon_deg, sog_kn, half_lat: (s, c) }
+    }
+
+    /// The position.
+    pub fn pos(&self) -> LatLon {
+        LatLon::new(self.lat_deg, self.lon_deg)
+    }
+
+    /// [`approx_m`](super::near::approx_m) between two samples (the same local flat distance, its mid-latitude's sine
+    /// and cosine from the samples' half-latitudes by the angle-sum formulas: equal to rounding).
+    pub fn flat_m(&self, other: &Sample) -> Option<f64> {
+        let ((sa, ca), (sb, cb)) = (self.half_lat, other.half_lat);
+        approx_m_trig(self.pos(), other.pos(), sa * cb + ca * sb, ca * cb - sa * sb)
+    }
+
+    /// [`within_m`](super::near::within_m) between two samples: the same answer.
+    pub fn within_m(&self, other: &Sample, r_m: f64) -> bool {
+        within_flat(self.pos(), other.pos(), r_m, || self.flat_m(other))
+    }
 }
 
 /// What the engine remembers of one track between updates; rules read it through the [`Scene`].
@@ -41,6 +88,8 @@ pub struct Memo {
     /// Last update, seconds.
     pub last_seen_s: f64,
     /// Samples at least [`Memo::SAMPLE_EVERY_S`] apart over the last [`Memo::KEEP_S`], oldest first.
+    /// Add them through [`Memo::push`] only and never edit one in place: the window verdicts
+    /// below name a window by its ends' times.
     pub samples: VecDeque<Sample>,
     /// The hotspot (index into [`Zones::all`]) the track is in and since when, seconds.
     pub hotspot: Option<(usize, f64)>,
@@ -50,6 +99,13 @@ pub struct Memo {
     pub crossed: Option<(f64, bool)>,
     /// The closest slow track within the rendezvous distance: (its id, since s, distance m).
     pub partner: Option<(String, f64, f64)>,
+    /// Where the shore belt was last probed for this track (a cache the shore rule keeps
+    /// through `&Memo`: [`Zones::in_shore_belt_hinted`]).
+    pub shore_hint: Cell<Option<ShoreHint>>,
+    /// The loitering rule's verdict on its last window (see [`WindowVerdict`]).
+    pub loitering_verdict: WindowVerdict<bool>,
+    /// The distress rule's drift over its last window (see [`WindowVerdict`]).
+    pub drift_verdict: WindowVerdict<Option<crate::anomaly::rules::distress::Drift>>,
     /// Times of the oldest and newest of `samples` (valid while it is not empty), so that an
     /// update that neither takes nor drops a sample does not read the deque: a separate heap
     /// block per track, and at 5 000 tracks that read was the engine's largest cache miss.
@@ -70,31 +126,91 @@ impl Memo {
 
     /// Remember a sample (thinned to one per [`Memo::SAMPLE_EVERY_S`], older than [`Memo::KEEP_S`] dropped).
     pub fn push(&mut self, s: Sample) {
-        self.last_seen_s = s.time_s;
-        if self.samples.is_empty() || s.time_s - self.ends_s.1 >= Self::SAMPLE_EVERY_S {
+        self.push_with(s.time_s, || s);
+    }
+
+    /// [`Memo::push`] of a track's position (degrees) and speed (knots) at `time_s`; the sample
+    /// (and its trigonometry) is made only when it is taken, one update in five at 1 Hz.
+    pub fn record(&mut self, time_s: f64, lat_deg: f64, lon_deg: f64, sog_kn: f64) {
+        self.push_with(time_s, || Sample::new(time_s, lat_deg, lon_deg, sog_kn));
+    }
+
+    fn push_with(&mut self, time_s: f64, make: impl FnOnce() -> Sample) {
+        self.last_seen_s = time_s;
+        if self.samples.is_empty() || time_s - self.ends_s.1 >= Self::SAMPLE_EVERY_S {
             if self.samples.is_empty() {
-                self.ends_s.0 = s.time_s;
+                self.ends_s.0 = time_s;
             }
-            self.samples.push_back(s);
-            self.ends_s.1 = s.time_s;
+            self.samples.push_back(make());
+            self.ends_s.1 = time_s;
         }
-        if !self.samples.is_empty() && s.time_s - self.ends_s.0 > Self::KEEP_S {
-            while self.samples.front().is_some_and(|f| s.time_s - f.time_s > Self::KEEP_S) {
+        if !self.samples.is_empty() && time_s - self.ends_s.0 > Self::KEEP_S {
+            while self.samples.front().is_some_and(|f| time_s - f.time_s > Self::KEEP_S) {
                 self.samples.pop_front();
             }
-            self.ends_s.0 = self.samples.front().map_or(s.time_s, |f| f.time_s);
+            self.ends_s.0 = self.samples.front().map_or(time_s, |f| f.time_s);
         }
     }
 
     /// The samples of the last `window_s` seconds before `now_s`, if the memory reaches back
     /// that far (otherwise `None`: too early to judge).
-    pub fn window(&self, now_s: f64, window_s: f64) -> Option<impl Iterator<Item = &Sample> + Clone> {
+    pub fn window(&self, now_s: f64, window_s: f64) -> Option<std::collections::vec_deque::Iter<'_, Sample>> {
         let first = self.samples.front()?;
         if now_s - first.time_s < window_s {
             return None;
         }
-        Some(self.samples.iter().filter(move |s| now_s - s.time_s <= window_s))
+        // Sample times increase (`push` takes only later ones), so the window is a suffix: found
+        // by bisection instead of filtering the whole memory (a window is a third of it).
+        let from = self.samples.partition_point(|s| now_s - s.time_s > window_s);
+        Some(self.samples.range(from..))
     }
+
+    /// A window rule's answer on [`Memo::window`] and the time of the window's first sample:
+    /// from `verdict` while the window holds the samples it was computed on, else `compute`d
+    /// (given the first sample and the window) and remembered. `None` as for an empty window.
+    /// The check needs no sample: no sample came since (`ends_s`) and the first one is still in
+    /// the window (time only moves on, so no older one came back in).
+    pub fn window_verdict<'a, T: Copy>(
+        &'a self,
+        verdict: &WindowVerdict<T>,
+        now_s: f64,
+        window_s: f64,
+        compute: impl FnOnce(&'a Sample, std::collections::vec_deque::Iter<'a, Sample>) -> T,
+    ) -> Option<(f64, T)> {
+        if self.samples.is_empty() || now_s - self.ends_s.0 < window_s {
+            return None;
+        }
+        if let Some(k) = verdict.0.get()
+            && k.last_s == self.ends_s.1
+            && now_s >= k.at_s
+            && now_s - k.first_s <= window_s
+        {
+            return Some((k.first_s, k.value));
+        }
+        let w = self.window(now_s, window_s)?;
+        let first = w.clone().next()?;
+        let value = compute(first, w);
+        verdict.0.set(Some(Verdict { first_s: first.time_s, last_s: self.ends_s.1, at_s: now_s, value }));
+        Some((first.time_s, value))
+    }
+}
+
+/// A window rule's answer on one window of a [`Memo`] ([`Memo::window_verdict`]), kept so that
+/// the rule reads the window's samples only when it changed: memos take a sample every 5 s while
+/// tracks update every second, and re-reading 60 samples of every slow track on every update was
+/// a fifth of the engine's time at 5 000 tracks. Samples are only appended and dropped from the
+/// front, so a window with the same first and last samples holds the same samples and the
+/// answer is the one the rule would compute again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WindowVerdict<T: Copy>(Cell<Option<Verdict<T>>>);
+
+/// One remembered answer: the window's first and last samples' times, when it was computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Verdict<T> {
+    first_s: f64,
+    last_s: f64,
+    at_s: f64,
+    value: T,
 }
 
 /// The latest AIS report of one MMSI and what the log noticed about it.
@@ -166,5 +282,36 @@ impl AisLog {
     /// What is known of an MMSI.
     pub fn get(&self, mmsi: u32) -> Option<&AisState> {
         self.by_mmsi.get(&mmsi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Asked every second while a sample comes every 5 s, the remembered verdict always equals
+    /// the one computed afresh on the window (its size and first time here), and is computed
+    /// again only when a sample came or the first one left the window.
+    #[test]
+    fn a_window_verdict_is_recomputed_exactly_when_the_window_changes() {
+        let mut m = Memo::new(0.0);
+        for t in (0..=600).step_by(5) {
+            m.record(t as f64, 22.1, 113.6, 1.0);
+        }
+        let verdict = WindowVerdict::<usize>::default();
+        let (mut computed, mut asked) = (0, 0);
+        for now in 600..=700 {
+            let now = now as f64;
+            m.record(now, 22.1, 113.6, 1.0);
+            asked += 1;
+            let got = m.window_verdict(&verdict, now, 300.0, |_, w| {
+                computed += 1;
+                w.count()
+            });
+            let fresh = m.window(now, 300.0).map(|w| (w.clone().next().unwrap().time_s, w.count()));
+            assert_eq!(got, fresh, "at {now}");
+        }
+        assert!(computed < asked / 2, "computed {computed} times for {asked} questions");
+        assert!(computed >= 20, "a new sample every 5 s must be seen: computed {computed} times");
     }
 }

@@ -62,6 +62,89 @@ pub fn is_night(time_s: f64, lat_deg: f64, lon_deg: f64) -> bool {
     }
 }
 
+/// [`is_night`] for many positions at one time: the engine asks it for most tracks on every
+/// update, and the solar equations (a dozen libm calls) cost more than the rule around them.
+///
+/// # Exactness
+/// The answer is shared by a cell of [`SunCache::CELL_DEG`] only when the time is more than
+/// [`SunCache::MARGIN_S`] from the sunrise and sunset of all four of the cell's corners (and the
+/// corners fall in one local solar day): across a cell of that size sunrise and sunset move by
+/// well under a minute and monotonically, so every position inside gets the same answer from
+/// [`is_night`]. Near sunrise or sunset (and in polar cases) each position is computed exactly.
+#[derive(Debug, Clone, Default)]
+pub struct SunCache {
+    time_s: f64,
+    /// (cell, shared answer or `None`: compute per position).
+    cells: std::cell::RefCell<Vec<((i64, i64), Option<bool>)>>,
+}
+
+impl SunCache {
+    /// Side of a cell, degrees.
+    pub const CELL_DEG: f64 = 0.1;
+    /// Distance in time from a corner's sunrise or sunset within which positions are computed
+    /// one by one, seconds.
+    pub const MARGIN_S: f64 = 120.0;
+
+    /// A cache for `time_s` (seconds since the Unix epoch).
+    pub fn new(time_s: f64) -> Self {
+        SunCache { time_s, cells: Default::default() }
+    }
+
+    /// Start over for `time_s` (keeps the buffer).
+    pub fn reset(&mut self, time_s: f64) {
+        self.time_s = time_s;
+        self.cells.get_mut().clear();
+    }
+
+    /// The time it answers for.
+    pub fn time_s(&self) -> f64 {
+        self.time_s
+    }
+
+    /// `is_night(self.time_s(), lat_deg, lon_deg)`, the same answer.
+    pub fn is_night(&self, lat_deg: f64, lon_deg: f64) -> bool {
+        let key = ((lat_deg / Self::CELL_DEG).floor(), (lon_deg / Self::CELL_DEG).floor());
+        if !(key.0.abs() < 1e9 && key.1.abs() < 1e9) {
+            return is_night(self.time_s, lat_deg, lon_deg);
+        }
+        let cell = (key.0 as i64, key.1 as i64);
+        let found = self.cells.borrow().iter().find(|c| c.0 == cell).map(|c| c.1);
+        let shared = match found {
+            Some(v) => v,
+            None => {
+                let v = self.shared(cell);
+                self.cells.borrow_mut().push((cell, v));
+                v
+            }
+        };
+        shared.unwrap_or_else(|| is_night(self.time_s, lat_deg, lon_deg))
+    }
+
+    /// The answer every position of `cell` gets, if the time is far from its sunrises and sunsets.
+    fn shared(&self, cell: (i64, i64)) -> Option<bool> {
+        let t = self.time_s;
+        let (mut night, mut day, mut days) = (true, true, None::<f64>);
+        for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            let (lat, lon) = ((cell.0 + dy) as f64 * Self::CELL_DEG, (cell.1 + dx) as f64 * Self::CELL_DEG);
+            let d = ((t + lon * 240.0) / 86_400.0).floor();
+            if days.is_some_and(|e| e != d) {
+                return None;
+            }
+            days = Some(d);
+            let (rise, set) = sunrise_sunset(t, lat, lon)?;
+            night &= t < rise - Self::MARGIN_S || t > set + Self::MARGIN_S;
+            day &= t > rise + Self::MARGIN_S && t < set - Self::MARGIN_S;
+        }
+        if night {
+            Some(true)
+        } else if day {
+            Some(false)
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +177,31 @@ mod tests {
             let (rise, set) = sunrise_sunset(t, LAT, LON).unwrap();
             assert!((local_hm(rise) - (6.0 + 59.0 / 60.0)).abs() < 5.0 / 60.0, "{}", local_hm(rise));
             assert!((local_hm(set) - (17.0 + 45.0 / 60.0)).abs() < 5.0 / 60.0, "{}", local_hm(set));
+        }
+    }
+
+    mod sun_cache {
+        use super::*;
+
+        #[test]
+        fn gives_the_exact_answer_over_macau_all_day_and_around_sunset() {
+            // Every 7 minutes over a day, then every 10 s across the sunset of 2026-03-11
+            // (~10:25 UTC), over a grid of positions spanning several cells.
+            let day0 = 1_773_187_200.0;
+            let times =
+                (0..206).map(|k| day0 + k as f64 * 420.0).chain((0..720).map(|k| day0 + 35_000.0 + k as f64 * 10.0));
+            let mut shared = 0;
+            for t in times {
+                let c = SunCache::new(t);
+                for i in 0..12 {
+                    for j in 0..12 {
+                        let (lat, lon) = (22.0 + i as f64 * 0.031, 113.45 + j as f64 * 0.029);
+                        assert_eq!(c.is_night(lat, lon), is_night(t, lat, lon), "t {t} at {lat},{lon}");
+                    }
+                }
+                shared += c.cells.borrow().iter().filter(|x| x.1.is_some()).count();
+            }
+            assert!(shared > 0, "the cache never shares an answer");
         }
     }
 

@@ -13,6 +13,7 @@ use std::time::SystemTime;
 use geo::{BoundingRect, Contains, MultiPolygon, Point};
 
 use super::error::ZoneError;
+use super::raster::Raster;
 use super::rtree::{Bbox, BoxTree};
 use crate::coast::Coast;
 use crate::geodesy::LatLon;
@@ -104,6 +105,8 @@ enum FileKind {
 pub struct Zones {
     zones: Vec<Zone>,
     tree: BoxTree,
+    /// A grid per zone answering most point queries without the polygon test ([`Raster`]).
+    rasters: Vec<Option<Raster>>,
     /// Water within this distance of the shore is the shore belt, metres.
     pub shore_belt_m: f64,
     source: Option<(PathBuf, Option<SystemTime>)>,
@@ -121,7 +124,8 @@ impl Zones {
                 z.area.bounding_rect().map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]).unwrap_or([f64::NAN; 4])
             })
             .collect();
-        Zones { tree: BoxTree::new(&boxes), zones, shore_belt_m: Self::DEFAULT_SHORE_BELT_M, source: None }
+        let rasters = zones.iter().zip(&boxes).map(|(z, b)| Raster::new(&z.area, *b)).collect();
+        Zones { tree: BoxTree::new(&boxes), zones, rasters, shore_belt_m: Self::DEFAULT_SHORE_BELT_M, source: None }
     }
 
     /// The embedded Macau zones (hotspots, waters, anchorages, no-fly).
@@ -183,11 +187,20 @@ impl Zones {
         &self.zones
     }
 
+    /// Whether zone `i` contains the position: its grid where that knows, else the polygon.
+    #[inline]
+    fn inside(&self, i: usize, p: LatLon) -> bool {
+        let area = &self.zones[i].area;
+        match &self.rasters[i] {
+            Some(r) => r.contains(area, p.lon_deg, p.lat_deg),
+            None => area.contains(&Point::new(p.lon_deg, p.lat_deg)),
+        }
+    }
+
     /// Call `f` with every zone containing the position.
     pub fn containing(&self, p: LatLon, mut f: impl FnMut(&Zone)) {
-        let pt = Point::new(p.lon_deg, p.lat_deg);
         self.tree.query_point(p.lon_deg, p.lat_deg, |i| {
-            if self.zones[i].area.contains(&pt) {
+            if self.inside(i, p) {
                 f(&self.zones[i])
             }
         });
@@ -195,12 +208,11 @@ impl Zones {
 
     /// The highest-risk hotspot containing the position, with its index in [`Zones::all`].
     pub fn hotspot_at(&self, p: LatLon) -> Option<(usize, Risk)> {
-        let pt = Point::new(p.lon_deg, p.lat_deg);
         let mut best: Option<(usize, Risk)> = None;
         self.tree.query_point(p.lon_deg, p.lat_deg, |i| {
             if let ZoneKind::Hotspot(r) = self.zones[i].kind
                 && best.is_none_or(|b| r > b.1)
-                && self.zones[i].area.contains(&pt)
+                && self.inside(i, p)
             {
                 best = Some((i, r));
             }
@@ -211,10 +223,9 @@ impl Zones {
     /// Whether some zone of `kind` contains the position.
     pub fn is_in(&self, p: LatLon, kind: ZoneKind) -> bool {
         // The kind is checked before the polygon test (the costly part), and the first hit ends it.
-        let pt = Point::new(p.lon_deg, p.lat_deg);
         let mut hit = false;
         self.tree.query_point(p.lon_deg, p.lat_deg, |i| {
-            hit = hit || (self.zones[i].kind == kind && self.zones[i].area.contains(&pt));
+            hit = hit || (self.zones[i].kind == kind && self.inside(i, p));
         });
         hit
     }
@@ -222,6 +233,35 @@ impl Zones {
     /// Whether the set has any zone of `kind` (a set without waters never reports crossings).
     pub fn has(&self, kind: ZoneKind) -> bool {
         self.zones.iter().any(|z| z.kind == kind)
+    }
+
+    /// How much wider than the belt [`Zones::in_shore_belt_hinted`] probes, metres.
+    pub const SHORE_PROBE_M: f64 = 500.0;
+
+    /// [`Zones::in_shore_belt`], the same answer, remembering in `hint` (one per track) where
+    /// the shore was last probed: with no shore within the belt plus [`Zones::SHORE_PROBE_M`]
+    /// of that point, a position less than the probe distance (less 1 m for rounding) from it
+    /// is outside the belt (triangle inequality), with no search at all. Near the shore the
+    /// exact test runs, and the wide probe is repeated only after half the probe distance.
+    pub fn in_shore_belt_hinted(&self, coast: &Coast, p: LatLon, hint: &std::cell::Cell<Option<ShoreHint>>) -> bool {
+        let belt = self.shore_belt_m;
+        if !(belt.is_finite() && belt <= 20_000.0) {
+            return self.in_shore_belt(coast, p);
+        }
+        let xy = coast.plane().to_xy(p);
+        let exact = |xy: [f64; 2]| !coast.is_land_xy(xy) && coast.shore_within_xy(xy, belt.next_up());
+        if let Some(h) = hint.get().filter(|h| h.belt_m == belt) {
+            let moved = (xy[0] - h.xy[0]).hypot(xy[1] - h.xy[1]);
+            if h.far && moved < Self::SHORE_PROBE_M - 1.0 {
+                return false;
+            }
+            if !h.far && moved < 0.5 * Self::SHORE_PROBE_M {
+                return exact(xy);
+            }
+        }
+        let far = !coast.shore_within_xy(xy, belt + Self::SHORE_PROBE_M);
+        hint.set(Some(ShoreHint { xy, belt_m: belt, far }));
+        !far && exact(xy)
     }
 
     /// Whether the position is water within [`Zones::shore_belt_m`] of the shore.
@@ -235,6 +275,18 @@ impl Zones {
         let xy = coast.plane().to_xy(p);
         !coast.is_land_xy(xy) && coast.shore_within_xy(xy, self.shore_belt_m.next_up())
     }
+}
+
+/// Where a track's shore belt question was last settled by a wider probe (plane metres), so
+/// that a track far from the shore is not searched for shore edges on every update
+/// ([`Zones::in_shore_belt_hinted`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShoreHint {
+    xy: [f64; 2],
+    /// The belt width it was probed for, metres.
+    belt_m: f64,
+    /// No shore within the belt plus [`Zones::SHORE_PROBE_M`] of `xy`.
+    far: bool,
 }
 
 fn newest_mtime(dir: &Path) -> Option<SystemTime> {
@@ -334,6 +386,28 @@ mod tests {
                 }
             }
             assert!(inside > 100, "the grid should straddle the belt: {inside}");
+        }
+
+        #[test]
+        fn the_hinted_shore_belt_test_agrees_along_tracks_in_and_out_of_the_belt() {
+            let z = Zones::macau().unwrap();
+            let coast = Coast::macau();
+            let (mut skipped, mut flips) = (0, 0);
+            // Tracks sweeping the area west to east in 20 m steps (a 25 kn craft at 1.5 s).
+            for i in 0..30 {
+                let hint = std::cell::Cell::new(None);
+                let mut last = None;
+                for k in 0..1_500 {
+                    let p = LatLon::new(22.0 + 0.008 * i as f64, 113.45 + 0.000_2 * k as f64);
+                    let want = z.in_shore_belt(&coast, p);
+                    let before = hint.get();
+                    assert_eq!(z.in_shore_belt_hinted(&coast, p, &hint), want, "{p:?}");
+                    skipped += usize::from(before.is_some() && before == hint.get() && !want);
+                    flips += usize::from(last.is_some_and(|l| l != want));
+                    last = Some(want);
+                }
+            }
+            assert!(skipped > 1_000 && flips > 20, "skipped {skipped}, flips {flips}");
         }
     }
 

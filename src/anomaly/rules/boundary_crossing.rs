@@ -2,7 +2,6 @@
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::Scene;
-use crate::anomaly::sun::is_night;
 use crate::track::Track;
 
 /// Fires for `hold_s` after a dark track crossed the waters' edge (the engine records the
@@ -35,7 +34,7 @@ impl Rule for BoundaryCrossing {
     fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
         let (at, _inbound) = s.memo.crossed?;
         let dark = t.dark || t.identity.mmsi.is_none();
-        let min = if is_night(s.time_s, t.lat_deg, t.lon_deg) { self.min_speed_kn } else { self.day_min_speed_kn };
+        let min = if s.is_night(t.lat_deg, t.lon_deg) { self.min_speed_kn } else { self.day_min_speed_kn };
         if !dark || s.time_s - at > self.hold_s || t.sog_kn < min {
             return None;
         }

@@ -45,9 +45,14 @@ impl Default for DarkTarget {
 impl DarkTarget {
     /// The minimum speed that applies to `t` at `time_s`, knots.
     pub fn min_speed_kn(&self, t: &Track, time_s: f64) -> f64 {
+        self.min_speed_with(t, || is_night(time_s, t.lat_deg, t.lon_deg))
+    }
+
+    /// [`DarkTarget::min_speed_kn`] with night asked of `night` (only when it matters).
+    fn min_speed_with(&self, t: &Track, night: impl FnOnce() -> bool) -> f64 {
         if t.length_m.is_some_and(|l| l >= self.ship_length_m) {
             self.ship_min_speed_kn
-        } else if is_night(time_s, t.lat_deg, t.lon_deg) {
+        } else if night() {
             self.night_min_speed_kn
         } else {
             self.day_min_speed_kn
@@ -65,7 +70,12 @@ impl Rule for DarkTarget {
         if !dark || t.status != TrackStatus::Confirmed || s.time_s - s.memo.first_seen_s < self.min_age_s {
             return None;
         }
-        let min = self.min_speed_kn(t, s.time_s);
+        // Slower than both the night and the day minimum (not a ship): no need to ask the sun.
+        let ship = t.length_m.is_some_and(|l| l >= self.ship_length_m);
+        if !ship && t.sog_kn < self.night_min_speed_kn.min(self.day_min_speed_kn) {
+            return None;
+        }
+        let min = self.min_speed_with(t, || s.is_night(t.lat_deg, t.lon_deg));
         (t.sog_kn >= min).then(|| reason("dark_target_speed_kn", t.sog_kn, min)).flatten()
     }
 }

@@ -4,7 +4,6 @@ use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::{Sample, Scene};
 use crate::anomaly::zones::ZoneKind;
-use crate::anomaly::near::approx_m;
 use crate::geodesy::{LatLon, MPS_PER_KNOT, distance_m};
 use crate::track::Track;
 
@@ -70,8 +69,10 @@ impl Rule for Distress {
         if ais_len.or(t.length_m).is_some_and(|l| l >= self.ship_length_m) {
             return None;
         }
-        let w = s.memo.window(s.time_s, self.window_s)?;
-        let d = steady_drift(w, self.path_step_s, self.max_sample_speed_kn)?;
+        let (_, drift) = s.memo.window_verdict(&s.memo.drift_verdict, s.time_s, self.window_s, |_, w| {
+            steady_drift(w, self.path_step_s, self.max_sample_speed_kn)
+        })?;
+        let d = drift?;
         let rate_kn = d.net_m / d.span_s.max(1.0) / MPS_PER_KNOT;
         if d.mean_sog_kn >= self.max_speed_kn || rate_kn >= self.max_speed_kn {
             return None;
@@ -112,7 +113,7 @@ impl Drift {
 ///
 /// Shared by [`Distress`] (a steady drift is its signature) and the loitering rule (a steady
 /// drift is not loitering: the craft has no way on). Steps of a drift are metres to a few hundred
-/// metres, so they are measured flat ([`approx_m`], within 1e-5 of the geodesic there): both rules
+/// metres, so they are measured flat ([`Sample::flat_m`], within 1e-5 of the geodesic there): both rules
 /// run this over every slow track's window on every update, and the geodesic was an eighth of the
 /// engine's time at 5 000 tracks.
 pub fn steady_drift<'a>(
@@ -120,34 +121,38 @@ pub fn steady_drift<'a>(
     path_step_s: f64,
     max_sample_kn: f64,
 ) -> Option<Drift> {
-    let (mut first, mut last, mut end) = (None::<(f64, LatLon)>, None::<(f64, LatLon)>, None::<(f64, LatLon)>);
+    let (mut first, mut last, mut end) = (None::<&Sample>, None::<&Sample>, None::<&Sample>);
     let (mut path, mut sog_sum, mut n) = (0.0, 0.0, 0usize);
     for p in samples {
         if !(p.sog_kn < max_sample_kn) {
             return None;
         }
-        let q = LatLon::new(p.lat_deg, p.lon_deg);
-        first.get_or_insert((p.time_s, q));
-        end = Some((p.time_s, q));
+        first.get_or_insert(p);
+        end = Some(p);
         sog_sum += p.sog_kn;
         n += 1;
         match last {
-            Some((lt, l)) if p.time_s - lt >= path_step_s => {
-                path += drift_m(l, q);
-                last = Some((p.time_s, q));
+            Some(l) if p.time_s - l.time_s >= path_step_s => {
+                path += drift_m(l, p);
+                last = Some(p);
             }
-            None => last = Some((p.time_s, q)),
+            None => last = Some(p),
             _ => {}
         }
     }
-    let ((t0, first), (t1, end), (_, l)) = (first?, end?, last?);
+    let (first, end, l) = (first?, end?, last?);
     path += drift_m(l, end);
-    Some(Drift { net_m: drift_m(first, end), path_m: path, span_s: t1 - t0, mean_sog_kn: sog_sum / n as f64 })
+    Some(Drift {
+        net_m: drift_m(first, end),
+        path_m: path,
+        span_s: end.time_s - first.time_s,
+        mean_sog_kn: sog_sum / n as f64,
+    })
 }
 
 /// Flat distance where it is trusted, else the geodesic.
-fn drift_m(a: LatLon, b: LatLon) -> f64 {
-    approx_m(a, b).unwrap_or_else(|| distance_m(a, b))
+fn drift_m(a: &Sample, b: &Sample) -> f64 {
+    a.flat_m(b).unwrap_or_else(|| distance_m(a.pos(), b.pos()))
 }
 
 #[cfg(test)]
@@ -209,8 +214,10 @@ mod tests {
         let sc = scene(1000.0, &m, &a);
         assert!(Distress::default().check(&t, &sc).is_some());
         assert!(Loitering::default().check(&t, &sc).is_none());
-        // Under way at 4 kn for a moment in the window: not a drift.
+        // Under way at 4 kn for a moment in the window: not a drift. (A test edits a sample in
+        // place, which the engine never does: the remembered verdicts go with it.)
         m.samples[30].sog_kn = 4.0;
+        m.drift_verdict = Default::default();
         assert!(Distress::default().check(&t, &scene(1000.0, &m, &a)).is_none());
     }
 

@@ -2,7 +2,6 @@
 use super::distress::steady_drift;
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
-use crate::anomaly::near::within_m;
 use crate::anomaly::scene::Scene;
 use crate::anomaly::zones::ZoneKind;
 use crate::geodesy::LatLon;
@@ -55,21 +54,20 @@ impl Rule for Loitering {
         if t.sog_kn >= self.max_speed_kn {
             return None;
         }
-        let mut w = s.memo.window(s.time_s, self.window_s)?;
-        let first = w.clone().next()?;
-        let o = LatLon::new(first.lat_deg, first.lon_deg);
-        if !w.all(|p| p.sog_kn < self.max_speed_kn && within_m(o, LatLon::new(p.lat_deg, p.lon_deg), self.max_radius_m))
-        {
-            return None;
-        }
-        let d = steady_drift(s.memo.window(s.time_s, self.window_s)?, self.drift_path_step_s, self.max_speed_kn)?;
-        if d.net_m >= self.drift_min_m && d.straightness() >= self.drift_straightness {
+        // Slow and near its first position throughout, and not a steady drift (distress's case).
+        let (first_s, loiters) =
+            s.memo.window_verdict(&s.memo.loitering_verdict, s.time_s, self.window_s, |first, w| {
+                w.clone().all(|p| p.sog_kn < self.max_speed_kn && first.within_m(p, self.max_radius_m))
+                    && steady_drift(w, self.drift_path_step_s, self.max_speed_kn)
+                        .is_some_and(|d| !(d.net_m >= self.drift_min_m && d.straightness() >= self.drift_straightness))
+            })?;
+        if !loiters {
             return None;
         }
         if s.zones.is_in(LatLon::new(t.lat_deg, t.lon_deg), ZoneKind::Anchorage) {
             return None;
         }
-        reason("slow_for_s", s.time_s - first.time_s, self.window_s)
+        reason("slow_for_s", s.time_s - first_s, self.window_s)
     }
 }
 
@@ -86,12 +84,7 @@ mod tests {
             // A triangle wave: out 110 m in 2 minutes, back in 2 minutes.
             let phase = (i % 48) as f64 / 24.0;
             let f = if phase <= 1.0 { phase } else { 2.0 - phase };
-            m.push(crate::anomaly::scene::Sample {
-                time_s: now_s - 360.0 + i as f64 * 5.0,
-                lat_deg: OPEN.0 + 0.001 * f,
-                lon_deg: OPEN.1,
-                sog_kn: 1.0,
-            });
+            m.push(crate::anomaly::scene::Sample::new(now_s - 360.0 + i as f64 * 5.0, OPEN.0 + 0.001 * f, OPEN.1, 1.0));
         }
         m
     }
@@ -102,6 +95,26 @@ mod tests {
         let a = AisLog::default();
         let r = Loitering::default().check(&track(1000.0, OPEN.0, OPEN.1, 1.0, 0.0), &scene(1000.0, &m, &a)).unwrap();
         assert!(r.value >= 300.0);
+    }
+
+    #[test]
+    fn the_remembered_verdict_follows_the_window() {
+        // Asked every second, the rule reads the window only when a sample came or went; a new
+        // sample far away must still end the loitering at once, and the verdict is the one a
+        // memo without the remembered answer gives.
+        let a = AisLog::default();
+        let rule = Loitering::default();
+        let mut m = wandering(1000.0);
+        let at = |m: &crate::anomaly::scene::Memo, now: f64| {
+            rule.check(&track(now, OPEN.0, OPEN.1, 1.0, 0.0), &scene(now, m, &a)).map(|r| r.value)
+        };
+        assert!(at(&m, 1000.0).is_some());
+        assert_eq!(at(&m, 1001.0), at(&m.clone(), 1001.0));
+        m.push(crate::anomaly::scene::Sample::new(1005.0, OPEN.0 + 0.01, OPEN.1, 1.0));
+        assert_eq!(at(&m, 1005.0), None, "a sample 1.1 km off is not loitering any more");
+        let mut fresh = m.clone();
+        fresh.loitering_verdict = Default::default();
+        assert_eq!(at(&fresh, 1005.0), None);
     }
 
     #[test]

@@ -154,17 +154,17 @@ pub(crate) mod testkit {
         let n = (dur_s / 5.0) as usize;
         for i in 0..=n {
             let f = i as f64 / n.max(1) as f64;
-            m.push(Sample {
-                time_s: now_s - dur_s + i as f64 * 5.0,
-                lat_deg: from.0 + (to.0 - from.0) * f,
-                lon_deg: from.1 + (to.1 - from.1) * f,
+            m.push(Sample::new(
+                now_s - dur_s + i as f64 * 5.0,
+                from.0 + (to.0 - from.0) * f,
+                from.1 + (to.1 - from.1) * f,
                 sog_kn,
-            });
+            ));
         }
         m
     }
 
     pub fn scene<'a>(time_s: f64, memo: &'a Memo, ais: &'a AisLog) -> Scene<'a> {
-        Scene { time_s, zones: zones(), coast: coast(), memo, ais }
+        Scene { time_s, zones: zones(), coast: coast(), memo, ais, sun: None }
     }
 }

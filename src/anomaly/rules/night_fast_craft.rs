@@ -2,10 +2,9 @@
 use super::{Rule, reason};
 use crate::alert::{AlertKind, Reason};
 use crate::anomaly::scene::Scene;
-use crate::anomaly::sun::is_night;
 use crate::track::{Track, VesselClass};
 
-/// Fires at night (sun below the horizon at the track's position, [`is_night`]) for a dark or
+/// Fires at night (sun below the horizon at the track's position, [`crate::anomaly::sun::is_night`]) for a dark or
 /// small-craft track at `min_speed_kn` or more. Value: speed, knots.
 ///
 /// The threshold, 20 kn, sits above pleasure craft heading home after sunset (8–18 kn in the
@@ -29,7 +28,7 @@ impl Rule for NightFastCraft {
 
     fn check(&self, t: &Track, s: &Scene) -> Option<Reason> {
         let small = t.dark || t.identity.mmsi.is_none() || t.class == VesselClass::SmallCraft;
-        if !small || t.sog_kn < self.min_speed_kn || !is_night(s.time_s, t.lat_deg, t.lon_deg) {
+        if !small || t.sog_kn < self.min_speed_kn || !s.is_night(t.lat_deg, t.lon_deg) {
             return None;
         }
         reason("night_speed_kn", t.sog_kn, self.min_speed_kn)

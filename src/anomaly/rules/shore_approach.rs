@@ -34,7 +34,7 @@ impl Rule for ShoreApproach {
             return None;
         }
         let p = LatLon::new(t.lat_deg, t.lon_deg);
-        if !s.zones.in_shore_belt(s.coast, p) {
+        if !s.zones.in_shore_belt_hinted(s.coast, p, &s.memo.shore_hint) {
             return None;
         }
         let d_now = s.coast.distance_to_shore_m(p);
