@@ -35,7 +35,7 @@
 //! hotspots) for `dismiss_suppress_s`.
 use std::collections::HashMap;
 
-use super::near::{approx_m_trig, bounds_flat, within_m};
+use super::near::{approx_m_halves, bounds_flat, half_lat, within_m};
 use super::rules::RuleSet;
 use super::scene::{AisLog, Memo, Scene};
 use super::slots::Slots;
@@ -537,13 +537,12 @@ struct Pt {
 
 impl Pt {
     fn of(t: &Track) -> Pt {
-        Pt { p: LatLon::new(t.lat_deg, t.lon_deg), half_lat: (0.5 * t.lat_deg.to_radians()).sin_cos() }
+        Pt { p: LatLon::new(t.lat_deg, t.lon_deg), half_lat: half_lat(t.lat_deg) }
     }
 
     /// [`super::near::approx_m`] to `o`, equal to rounding.
     fn flat_m(&self, o: &Pt) -> Option<f64> {
-        let ((sa, ca), (sb, cb)) = (self.half_lat, o.half_lat);
-        approx_m_trig(self.p, o.p, sa * cb + ca * sb, ca * cb - sa * sb)
+        approx_m_halves(self.p, self.half_lat, o.p, o.half_lat)
     }
 }
 

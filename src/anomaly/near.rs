@@ -21,7 +21,7 @@ pub fn approx_m(a: LatLon, b: LatLon) -> Option<f64> {
 /// [`approx_m`] given the sine and cosine of the mid-latitude (callers that measure many pairs
 /// take them from per-position values, [`crate::anomaly::scene::Sample::flat_m`]).
 #[inline]
-pub fn approx_m_trig(a: LatLon, b: LatLon, sin_phi: f64, cos_phi: f64) -> Option<f64> {
+fn approx_m_trig(a: LatLon, b: LatLon, sin_phi: f64, cos_phi: f64) -> Option<f64> {
     if !(a.lat_deg.abs() < 80.0 && b.lat_deg.abs() < 80.0 && a.lon_deg.is_finite() && b.lon_deg.is_finite()) {
         return None;
     }
@@ -40,6 +40,19 @@ pub fn approx_m_trig(a: LatLon, b: LatLon, sin_phi: f64, cos_phi: f64) -> Option
     // is possible at these magnitudes.
     let (y, x) = (m * dphi, n * cos_phi * dlam);
     Some((y * y + x * x).sqrt())
+}
+
+/// Sine and cosine of half a latitude (degrees): kept per position by callers that measure
+/// many pairs, so that [`approx_m_halves`] needs no libm call.
+pub fn half_lat(lat_deg: f64) -> (f64, f64) {
+    (0.5 * lat_deg.to_radians()).sin_cos()
+}
+
+/// [`approx_m`] from the two positions' [`half_lat`]s: the mid-latitude's sine and cosine by the
+/// angle-sum formulas, equal to rounding.
+#[inline]
+pub fn approx_m_halves(a: LatLon, (sa, ca): (f64, f64), b: LatLon, (sb, cb): (f64, f64)) -> Option<f64> {
+    approx_m_trig(a, b, sa * cb + ca * sb, ca * cb - sa * sb)
 }
 
 /// Whether `distance_m(a, b) <= r_m`, with the same answer, mostly without the geodesic.
@@ -63,13 +76,8 @@ pub fn within_flat(a: LatLon, b: LatLon, r_m: f64, flat: impl FnOnce() -> Option
     distance_m(a, b) <= r_m
 }
 
-/// Lower and upper bounds on `distance_m(a, b)` from the flat approximation, metres, or `None`
-/// where it is not trusted (then only the geodesic will do).
-pub fn bounds_m(a: LatLon, b: LatLon) -> Option<(f64, f64)> {
-    bounds_flat(approx_m(a, b))
-}
-
-/// [`bounds_m`] from a flat distance already taken (`None`: not trusted).
+/// Lower and upper bounds on `distance_m(a, b)` from a flat distance already taken
+/// ([`approx_m`] or [`approx_m_halves`]; `None`: not trusted, then only the geodesic will do).
 #[inline]
 pub fn bounds_flat(flat_m: Option<f64>) -> Option<(f64, f64)> {
     let d = flat_m?;

@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 
-use super::near::{approx_m_trig, within_flat};
+use super::near::{approx_m_halves, half_lat, within_flat};
 use super::sun::{SunCache, is_night};
 use super::zones::{ShoreHint, Zones};
 use crate::coast::Coast;
@@ -58,8 +58,7 @@ pub struct Sample {
 impl Sample {
     /// A sample; positions in degrees, speed in knots.
     pub fn new(time_s: f64, lat_deg: f64, lon_deg: f64, sog_kn: f64) -> Self {
-        let (s, c) = (0.5 * lat_deg.to_radians()).sin_cos();
-        Sample { time_s, lat_deg, lon_deg, sog_kn, half_lat: (s, c) }
+        Sample { time_s, lat_deg, lon_deg, sog_kn, half_lat: half_lat(lat_deg) }
     }
 
     /// The position.
@@ -70,8 +69,7 @@ impl Sample {
     /// [`approx_m`](super::near::approx_m) between two samples (the same local flat distance, its mid-latitude's sine
     /// and cosine from the samples' half-latitudes by the angle-sum formulas: equal to rounding).
     pub fn flat_m(&self, other: &Sample) -> Option<f64> {
-        let ((sa, ca), (sb, cb)) = (self.half_lat, other.half_lat);
-        approx_m_trig(self.pos(), other.pos(), sa * cb + ca * sb, ca * cb - sa * sb)
+        approx_m_halves(self.pos(), self.half_lat, other.pos(), other.half_lat)
     }
 
     /// [`within_m`](super::near::within_m) between two samples: the same answer.
