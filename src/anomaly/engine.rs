@@ -35,10 +35,11 @@
 //! hotspots) for `dismiss_suppress_s`.
 use std::collections::HashMap;
 
+use super::grid::{CellGrid, floor_i64};
 use super::near::{approx_m_halves, bounds_flat, half_lat, within_m};
 use super::rules::RuleSet;
 use super::scene::{AisLog, Memo, Scene};
-use super::slots::Slots;
+use super::slots::{Slots, prefetch};
 use super::sun::SunCache;
 use super::zones::{ZoneKind, Zones};
 use crate::alert::{Alert, AlertId, AlertKind, Reason, Severity};
@@ -143,6 +144,14 @@ impl TrackState {
         self.episodes.iter_mut().find(|e| e.kind == kind)
     }
 
+    /// [`prefetch`] the episode list (the rules pass and the clean-up read it for every track).
+    fn prefetch(&self) {
+        if let (Some(a), Some(b)) = (self.episodes.first(), self.episodes.last()) {
+            prefetch(a);
+            prefetch(b);
+        }
+    }
+
     /// Store `e` as the episode of its kind, replacing any older one.
     fn put(&mut self, e: Episode) {
         match self.episode_mut(e.kind) {
@@ -170,14 +179,22 @@ pub struct Engine {
     sun: SunCache,
     /// Scratch, reused across updates: (slot, index into the update's tracks) of usable tracks.
     usable: Vec<(u32, usize)>,
-    /// Scratch for the pairing pass: the slow tracks, and their (grid cell, index) sorted.
+    /// Scratch: the previous update's slot per track position (`u32::MAX`: none), as a hint.
+    hints: Vec<u32>,
+    /// Scratch for the pairing pass: the slow tracks, their cells and positions, the tracks by
+    /// cell, and each one's closest partner.
     slow: Vec<(u32, usize)>,
-    cells: Vec<((i64, i64), usize, Pt)>,
+    pts: Vec<((i64, i64), Pt)>,
+    grid: CellGrid<(usize, Pt)>,
+    closest: Vec<Option<(usize, f64)>>,
     last_time_s: f64,
     last_reload_check_s: f64,
 }
 
 impl Engine {
+    /// How many tracks ahead the per-track passes [`prefetch`].
+    const AHEAD: usize = 4;
+
     /// How often the zone files are checked for changes, seconds of input time.
     pub const RELOAD_EVERY_S: f64 = 5.0;
 
@@ -193,8 +210,11 @@ impl Engine {
             fired: Vec::new(),
             sun: SunCache::default(),
             usable: Vec::new(),
+            hints: Vec::new(),
             slow: Vec::new(),
-            cells: Vec::new(),
+            pts: Vec::new(),
+            grid: CellGrid::default(),
+            closest: Vec::new(),
             last_time_s: f64::NEG_INFINITY,
             last_reload_check_s: f64::NEG_INFINITY,
         }
@@ -232,19 +252,46 @@ impl Engine {
         self.sun.reset(time_s);
         let (ps, vs) = (self.cfg.max_position_sigma_m, self.cfg.max_velocity_sigma_mps);
         // One id lookup per track per update; everything after goes by slot.
+        // The previous update's slot at the same position is tried first (the tracker's order is
+        // stable).
         let mut usable = std::mem::take(&mut self.usable);
+        let mut hints = std::mem::take(&mut self.hints);
+        hints.clear();
+        hints.resize(tracks.len(), u32::MAX);
+        for &(s, i) in &usable {
+            if let Some(h) = hints.get_mut(i) {
+                *h = s;
+            }
+        }
         usable.clear();
         for (i, t) in tracks.iter().enumerate() {
             if well_resolved(t, ps, vs) {
-                usable.push((self.tracks.slot_or_insert(&t.id.0, TrackState::default), i));
+                let hint = Some(hints[i]).filter(|&h| h != u32::MAX);
+                usable.push((self.tracks.slot_or_insert_hinted(&t.id.0, hint, TrackState::default), i));
             }
         }
+        self.hints = hints;
         let waters = self.zones.has(ZoneKind::Waters);
-        for &(s, i) in &usable {
+        // Per-track data behind pointers is asked for a few tracks ahead ([`prefetch`]).
+        for (n, &(s, i)) in usable.iter().enumerate() {
+            if let Some(&(s3, _)) = usable.get(n + 4 * Self::AHEAD) {
+                self.tracks.prefetch_slot(s3);
+            }
+            if let Some(&(s2, i2)) = usable.get(n + Self::AHEAD)
+                && let Some(m) = self.tracks.get(s2).and_then(|st| st.memo.as_ref())
+            {
+                m.prefetch_record(tracks[i2].time_s);
+            }
             self.observe(s, &tracks[i], waters);
         }
         self.pair(time_s, tracks, &usable);
-        for &(s, i) in &usable {
+        for (n, &(s, i)) in usable.iter().enumerate() {
+            if let Some(&(s3, _)) = usable.get(n + 2 * Self::AHEAD) {
+                self.tracks.prefetch_slot(s3);
+            }
+            if let Some(st) = usable.get(n + Self::AHEAD).and_then(|&(s2, _)| self.tracks.get(s2)) {
+                st.prefetch();
+            }
             let t = &tracks[i];
             let Some(memo) = self.tracks.get(s).and_then(|st| st.memo.as_ref()) else { continue };
             let scene = Scene { time_s, zones: &self.zones, coast: &self.coast, memo, ais, sun: Some(&self.sun) };
@@ -272,7 +319,7 @@ impl Engine {
         // Close quiet episodes; forget long-gone tracks and long-closed episodes; free the slots
         // of tracks with neither left.
         let (hold, keep, forget) = (self.cfg.hold_s, self.cfg.suppress_s.max(self.cfg.flicker_s), self.cfg.forget_s);
-        self.tracks.retain(|st| {
+        self.tracks.retain_ahead(TrackState::prefetch, |st| {
             for e in &mut st.episodes {
                 if e.open && time_s - e.last_fire_s > hold {
                     e.open = false;
@@ -463,67 +510,85 @@ impl Engine {
         }
     }
 
-    /// Pair slow tracks within the rendezvous distance: a grid of cells of that size, kept as
-    /// (cell, index) sorted (buffers reused across updates; no per-update map).
+    /// Pair slow tracks within the rendezvous distance ([`closest_partners`]); buffers are
+    /// reused across updates.
     fn pair(&mut self, time_s: f64, tracks: &[Track], usable: &[(u32, usize)]) {
         let (max_d, max_kn) = (self.rules.rendezvous.max_distance_m, self.rules.rendezvous.max_speed_kn);
-        let cell_deg = max_d / 111_000.0;
         let mut slow = std::mem::take(&mut self.slow);
-        let mut cells = std::mem::take(&mut self.cells);
         slow.clear();
         slow.extend(usable.iter().copied().filter(|&(_, i)| tracks[i].sog_kn < max_kn));
-        let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
-        cells.clear();
-        cells.extend(slow.iter().enumerate().map(|(k, &(_, i))| (cell(&tracks[i]), k, Pt::of(&tracks[i]))));
-        // Within a cell, indices stay in increasing order: neighbours come in the order the
-        // former per-cell lists held them, so ties resolve as before.
-        cells.sort_unstable_by_key(|e| (e.0, e.1));
-        // Neighbours of one track: (index, lower bound, upper bound) of their distance.
-        let mut near: Vec<(usize, f64, f64)> = Vec::new();
-        for (k, &(s, i)) in slow.iter().enumerate() {
-            let t = &tracks[i];
-            let (cy, cx) = cell(t);
-            let me = Pt::of(t);
-            let p = me.p;
-            near.clear();
-            // One bisection per row of three neighbouring cells (they are contiguous in the
-            // sorted list, in the same order as visiting the three cells one by one); positions
-            // are read from the list itself, not from the tracks.
-            for dy in -1..=1 {
-                let (lo_c, hi_c) = ((cy + dy, cx - 1), (cy + dy, cx + 1));
-                let from = cells.partition_point(|e| e.0 < lo_c);
-                for (_, j, q) in cells[from..].iter().take_while(|e| e.0 <= hi_c) {
-                    if *j != k {
-                        let (lo, hi) = bounds_flat(me.flat_m(q)).unwrap_or((0.0, f64::INFINITY));
-                        near.push((*j, lo, hi));
-                    }
-                }
+        let mut closest = std::mem::take(&mut self.closest);
+        let index = slow.iter().map(|&(_, i)| i);
+        closest_partners(tracks, index, max_d, (&mut self.pts, &mut self.grid), &mut closest);
+        for (k, (&(s, _), best)) in slow.iter().zip(&closest).enumerate() {
+            if let Some(&(s3, _)) = slow.get(k + 4 * Self::AHEAD) {
+                self.tracks.prefetch_slot(s3);
             }
-            // The closest within `max_d` is at most `cap`: the smallest upper bound of a neighbour
-            // surely within reach. A neighbour whose lower bound exceeds it can be neither the
-            // closest nor tie with it, so only the others pay for the geodesic; the first closest
-            // in cell order wins, as before.
-            let cap = near.iter().filter(|n| n.2 <= max_d).map(|n| n.2).fold(max_d, f64::min);
-            let mut best: Option<(&str, f64)> = None;
-            for &(j, lo, _) in &near {
-                if lo > cap {
-                    continue;
-                }
-                let u = &tracks[slow[j].1];
-                let d = exact_m(p, LatLon::new(u.lat_deg, u.lon_deg));
-                if d <= max_d && best.is_none_or(|b| d < b.1) {
-                    best = Some((&u.id.0, d));
-                }
-            }
+            let best = best.map(|(k, d)| (&tracks[slow[k].1].id.0, d));
             let Some(m) = self.tracks.get_mut(s).and_then(|st| st.memo.as_mut()) else { continue };
             m.partner = match (best, m.partner.take()) {
-                (Some((id, d)), Some((old, since, _))) if old == id => Some((old, since, d)),
+                (Some((id, d)), Some((old, since, _))) if old == *id => Some((old, since, d)),
                 (Some((id, d)), _) => Some((id.to_owned(), time_s, d)),
                 (None, _) => None,
             };
         }
         self.slow = slow;
-        self.cells = cells;
+        self.closest = closest;
+    }
+}
+
+/// For each of `tracks[index]` (in that order), the closest other of them within `max_d`
+/// metres by the geodesic: (its position in `index`, distance m), the first in grid-cell order
+/// (then `index` order) on a tie. Tracks are grouped in a grid of cells `max_d` wide
+/// ([`CellGrid`]), so only the three rows of three cells around each one are measured; `scratch`
+/// (cells and positions, the grid) is reused across calls.
+fn closest_partners(
+    tracks: &[Track],
+    index: impl Iterator<Item = usize> + Clone,
+    max_d: f64,
+    (pts, grid): (&mut Vec<((i64, i64), Pt)>, &mut CellGrid<(usize, Pt)>),
+    out: &mut Vec<Option<(usize, f64)>>,
+) {
+    let cell_deg = max_d / 111_000.0;
+    pts.clear();
+    pts.extend(index.clone().map(|i| {
+        let t = &tracks[i];
+        ((floor_i64(t.lat_deg / cell_deg), floor_i64(t.lon_deg / cell_deg)), Pt::of(t))
+    }));
+    // Within a cell, tracks stay in `index` order: neighbours come in the order the former
+    // per-cell lists held them, so ties resolve as before.
+    grid.build(pts.iter().enumerate().map(|(k, &(c, p))| (c, (k, p))));
+    out.clear();
+    // Neighbours of one track: (position in `index`, lower bound, upper bound) of their distance.
+    let mut near: Vec<(usize, f64, f64)> = Vec::new();
+    for (k, &((cy, cx), me)) in pts.iter().enumerate() {
+        near.clear();
+        // Each row of three neighbouring cells is one slice of the grid, in the same order as
+        // visiting the three cells one by one; positions are read from the grid itself.
+        for dy in -1..=1 {
+            for &(j, ref q) in grid.row3(cy.wrapping_add(dy), cx) {
+                if j != k {
+                    let (lo, hi) = bounds_flat(me.flat_m(q)).unwrap_or((0.0, f64::INFINITY));
+                    near.push((j, lo, hi));
+                }
+            }
+        }
+        // The closest within `max_d` is at most `cap`: the smallest upper bound of a neighbour
+        // surely within reach. A neighbour whose lower bound exceeds it can be neither the
+        // closest nor tie with it, so only the others pay for the geodesic; the first closest
+        // in cell order wins, as before.
+        let cap = near.iter().filter(|n| n.2 <= max_d).map(|n| n.2).fold(max_d, f64::min);
+        let mut best: Option<(usize, f64)> = None;
+        for &(j, lo, _) in &near {
+            if lo > cap {
+                continue;
+            }
+            let d = exact_m(me.p, pts[j].1.p);
+            if d <= max_d && best.is_none_or(|b| d < b.1) {
+                best = Some((j, d));
+            }
+        }
+        out.push(best);
     }
 }
 
@@ -748,6 +813,74 @@ mod tests {
                 e.update(ts, &[a, b], &AisLog::default(), &mut out);
             }
             assert_eq!(out.iter().filter(|a| a.kind == AlertKind::Rendezvous).count(), 2);
+        }
+    }
+
+    mod pairing {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The former pairing pass, kept as the reference: (cell, index) entries sorted, one
+        /// bisection per row of three cells, positions from the entries.
+        fn sorted_scan(tracks: &[Track], max_d: f64) -> Vec<Option<(usize, f64)>> {
+            let cell_deg = max_d / 111_000.0;
+            let cell = |t: &Track| ((t.lat_deg / cell_deg).floor() as i64, (t.lon_deg / cell_deg).floor() as i64);
+            let mut cells: Vec<_> = tracks.iter().enumerate().map(|(k, t)| (cell(t), k, Pt::of(t))).collect();
+            cells.sort_unstable_by_key(|e| (e.0, e.1));
+            let mut out = Vec::new();
+            for (k, t) in tracks.iter().enumerate() {
+                let ((cy, cx), me) = (cell(t), Pt::of(t));
+                let mut near = Vec::new();
+                for dy in -1..=1 {
+                    let (lo_c, hi_c) = ((cy + dy, cx - 1), (cy + dy, cx + 1));
+                    let from = cells.partition_point(|e| e.0 < lo_c);
+                    for (_, j, q) in cells[from..].iter().take_while(|e| e.0 <= hi_c) {
+                        if *j != k {
+                            let (lo, hi) = bounds_flat(me.flat_m(q)).unwrap_or((0.0, f64::INFINITY));
+                            near.push((*j, lo, hi));
+                        }
+                    }
+                }
+                let cap = near.iter().filter(|n| n.2 <= max_d).map(|n| n.2).fold(max_d, f64::min);
+                let mut best: Option<(usize, f64)> = None;
+                for &(j, lo, _) in &near {
+                    let u = &tracks[j];
+                    let d = exact_m(me.p, LatLon::new(u.lat_deg, u.lon_deg));
+                    if lo <= cap && d <= max_d && best.is_none_or(|b| d < b.1) {
+                        best = Some((j, d));
+                    }
+                }
+                out.push(best);
+            }
+            out
+        }
+
+        proptest! {
+            /// On a lattice about 55 m apart (shared positions, equal distances, pairs on both
+            /// sides of 500 m), with or without a track far away (the grid then sorts), the
+            /// grid finds exactly the partners, distances and tie winners the sorted scan found.
+            #[test]
+            fn the_grid_finds_the_partners_the_sorted_scan_found(
+                at in prop::collection::vec((0u32..40, 0u32..40), 0..160),
+                far in any::<bool>(),
+                jitter in 0.0f64..0.000_3,
+            ) {
+                let mut tracks: Vec<Track> = at
+                    .iter()
+                    .map(|&(a, b)| track(0.0, 22.1 + 0.0005 * a as f64 + jitter, 113.55 + 0.0005 * b as f64, 1.0, 0.0))
+                    .collect();
+                if far {
+                    tracks.push(track(0.0, -33.9, 151.2, 1.0, 0.0));
+                }
+                let (mut pts, mut grid, mut out) = (Vec::new(), CellGrid::default(), Vec::new());
+                closest_partners(&tracks, 0..tracks.len(), 500.0, (&mut pts, &mut grid), &mut out);
+                prop_assert!(at.is_empty() || grid.is_dense() != far, "dense {} far {far}", grid.is_dense());
+                prop_assert_eq!(&out, &sorted_scan(&tracks, 500.0));
+                // Reused buffers give the same answer on a subset.
+                let half: Vec<Track> = tracks.iter().step_by(2).cloned().collect();
+                closest_partners(&half, 0..half.len(), 500.0, (&mut pts, &mut grid), &mut out);
+                prop_assert_eq!(&out, &sorted_scan(&half, 500.0));
+            }
         }
     }
 

@@ -26,6 +26,8 @@ pub mod engine;
 pub mod error;
 /// Alerts vs labelled episodes: precision, recall, time to alert.
 pub mod eval;
+/// Items grouped by grid cell for neighbour lookups; a libm-free floor for cell indices.
+pub mod grid;
 /// Fast exact-answer distance threshold tests for the hot path.
 pub mod near;
 /// A coarse grid per zone answering point-in-zone queries without the polygon test.

@@ -13,6 +13,8 @@
 //! and is never in an untouched cell).
 use geo::{Contains, MultiPolygon, Point};
 
+use super::grid::floor_i64;
+
 /// Cells per side.
 const N: usize = 128;
 
@@ -100,8 +102,8 @@ impl Raster {
 
     /// The cell holding `(x, y)`, clamped to the grid.
     fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
-        let i = ((x - self.x0) * self.sx).floor().clamp(0.0, (N - 1) as f64) as usize;
-        let j = ((y - self.y0) * self.sy).floor().clamp(0.0, (N - 1) as f64) as usize;
+        let i = floor_i64((x - self.x0) * self.sx).clamp(0, N as i64 - 1) as usize;
+        let j = floor_i64((y - self.y0) * self.sy).clamp(0, N as i64 - 1) as usize;
         (i, j)
     }
 

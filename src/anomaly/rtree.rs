@@ -4,6 +4,7 @@
 //! Why not the `rstar` crate: it is only a transitive dependency of `geo` here (not re-exported),
 //! and zone sets are small and rebuilt whole on reload, so a packed tree that is never edited in
 //! place is all that is needed.
+use super::grid::floor_i64;
 
 /// An axis-aligned box `[min_x, min_y, max_x, max_y]` (lon/lat degrees for zones).
 pub type Bbox = [f64; 4];
@@ -88,8 +89,8 @@ impl Grid {
 
     /// The cell of a point, clamped (the extent's edges belong to the border cells).
     fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
-        let i = ((x - self.x0) * self.sx).floor().clamp(0.0, (GRID_N - 1) as f64) as usize;
-        let j = ((y - self.y0) * self.sy).floor().clamp(0.0, (GRID_N - 1) as f64) as usize;
+        let i = floor_i64((x - self.x0) * self.sx).clamp(0, GRID_N as i64 - 1) as usize;
+        let j = floor_i64((y - self.y0) * self.sy).clamp(0, GRID_N as i64 - 1) as usize;
         (i, j)
     }
 }

@@ -5,6 +5,7 @@
 //! NOAA Global Monitoring Laboratory, "General Solar Position Calculations" and the NOAA solar
 //! calculator spreadsheet (after Meeus, *Astronomical Algorithms*). Accurate to about a minute
 //! at Macau's latitude.
+use super::grid::floor_i64;
 
 /// Sun-centre zenith at sunrise/sunset: 90° plus refraction and the solar semi-diameter.
 const ZENITH_DEG: f64 = 90.833;
@@ -103,11 +104,13 @@ impl SunCache {
 
     /// `is_night(self.time_s(), lat_deg, lon_deg)`, the same answer.
     pub fn is_night(&self, lat_deg: f64, lon_deg: f64) -> bool {
-        let key = ((lat_deg / Self::CELL_DEG).floor(), (lon_deg / Self::CELL_DEG).floor());
-        if !(key.0.abs() < 1e9 && key.1.abs() < 1e9) {
+        // The cell, without libm's `floor` (`floor_i64`); the same cells as `floor` within the
+        // range (finite and below 2e9, so whole numbers are exact) and no cell outside it.
+        let (y, x) = (lat_deg / Self::CELL_DEG, lon_deg / Self::CELL_DEG);
+        let cell = (floor_i64(y), floor_i64(x));
+        if !(y.abs() < 2e9 && x.abs() < 2e9 && cell.0.abs() < 1_000_000_000 && cell.1.abs() < 1_000_000_000) {
             return is_night(self.time_s, lat_deg, lon_deg);
         }
-        let cell = (key.0 as i64, key.1 as i64);
         let found = self.cells.borrow().iter().find(|c| c.0 == cell).map(|c| c.1);
         let shared = match found {
             Some(v) => v,
