@@ -1,10 +1,15 @@
 //! The learned detector per 640×512 16-bit frame: the shipped model on the whole frame (AGC,
-//! letterbox, inference, decode, NMS), and HotSpot proposals verified by the model.
+//! letterbox, inference, decode, NMS), on a calibrated camera's sea in one pass and with
+//! range-adaptive resolution, and HotSpot proposals verified by the model.
 //!
 //! Needs onnxruntime: `ORT_DYLIB_PATH` must name `libonnxruntime.so` (`./x test` sets it).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use seawarden::ingest::thermal::onnx::{Onnx, OnnxConfig, SHIPPED_MODEL, Verified, VerifyConfig};
-use seawarden::ingest::thermal::{Detector, Frame16, HotSpot, HotSpotConfig};
+use seawarden::ingest::thermal::onnx::bands::split_row;
+use seawarden::ingest::thermal::onnx::{
+    Onnx, OnnxConfig, RangeAdaptive, SHIPPED_MODEL, Verified, VerifyConfig, sea_top_row,
+};
+use seawarden::ingest::thermal::{Detector, Frame16, HotSpot, HotSpotConfig, calibrated_horizon};
+use seawarden::sim::thermal::evaluation_clips;
 
 /// A 640×512 sea with texture, a colder sky above row 120 and five warm boats of 2–20 px.
 fn frame() -> Frame16 {
@@ -50,6 +55,28 @@ fn onnx_detect(c: &mut Criterion) {
             blobs.len()
         })
     });
+    // A calibrated camera (the evaluation clips'): the sea rows in one full-resolution pass, and
+    // range-adaptive resolution (near rows at half resolution, `onnx::bands`).
+    let spec = evaluation_clips(1).swap_remove(0);
+    let camera = spec.calibration.mounted_camera().expect("the evaluation calibration builds");
+    let sea = OnnxConfig {
+        sea_top_row: sea_top_row(&calibrated_horizon(&camera, spec.head)),
+        range_adaptive: None,
+        ..OnnxConfig::new(&model)
+    };
+    let ra = RangeAdaptive::default();
+    let banded =
+        OnnxConfig { range_adaptive: Some(ra), near_top_row: split_row(&camera, spec.head, &ra), ..sea.clone() };
+    for (name, cfg) in [("model_calibrated_one_pass_640x512", sea), ("model_calibrated_banded_640x512", banded)] {
+        let mut det = Onnx::try_new(cfg).expect("the shipped model loads");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                blobs.clear();
+                det.detect(&f.view(), &mut blobs);
+                blobs.len()
+            })
+        });
+    }
     let model = Onnx::try_new(OnnxConfig::new(&model)).expect("the shipped model loads");
     let mut cascade = Verified::new(
         HotSpot::new(HotSpotConfig { threshold_sigma: 4.0, ..Default::default() }),

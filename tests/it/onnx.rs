@@ -13,7 +13,8 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use seawarden::geodesy;
 use seawarden::ingest::thermal::onnx::{
-    Onnx, OnnxConfig, OnnxError, SHIPPED_MODEL, Verified, VerifyConfig, sea_top_row,
+    Candidate, Onnx, OnnxConfig, OnnxError, RangeAdaptive, SHIPPED_MODEL, Verified, VerifyConfig, bands::split_row,
+    sea_top_row,
 };
 use seawarden::ingest::thermal::{Blob, Detector, Frame16, HorizonSource, HotSpot, HotSpotConfig, calibrated_horizon};
 use seawarden::sim::thermal::{
@@ -128,6 +129,109 @@ mod shipped_model {
         assert!(best > 0.5, "best IoU {best}: {b:?} vs {:?}", labels[0]);
         let near = |x: &Blob, y: &Blob| x.x.abs_diff(y.x) <= 1 && x.y.abs_diff(y.y) <= 1 && x.w.abs_diff(y.w) <= 2;
         assert!(a.iter().any(|x| b.iter().any(|y| near(x, y))), "whole {a:?} vs sea {b:?}");
+    }
+
+    /// The fifth frame of a calm evaluation sea with `boats` (bearing, range m, length m, course).
+    fn calm_sea_with(boats: &[(f64, f64, f64, f64)]) -> (Renderer, Frame16, Vec<TargetLabel>) {
+        let cal = eval_calibration();
+        let mut r = Renderer::new(&cal, HeadAngles::default(), SceneConfig { seed: 77, ..Default::default() }).unwrap();
+        let boats: Vec<_> = boats.iter().map(|&(b, range, l, cog)| boat(&cal, b, range, l, cog)).collect();
+        let (mut frame, mut labels) = (Frame16::filled(1, 1, 0), Vec::new());
+        for i in 0..5 {
+            labels.clear();
+            r.render(f64::from(i) * 0.04, &boats, &mut frame, &mut labels);
+        }
+        (r, frame, labels)
+    }
+
+    /// The shipped model with range-adaptive resolution on the evaluation camera (default settings).
+    fn banded(r: &Renderer) -> Onnx {
+        let horizon = calibrated_horizon(r.camera(), HeadAngles::default());
+        let ra = RangeAdaptive::default();
+        Onnx::try_new(OnnxConfig {
+            sea_top_row: sea_top_row(&horizon),
+            near_top_row: split_row(r.camera(), HeadAngles::default(), &ra),
+            ..OnnxConfig::new(shipped())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_boat_in_the_half_resolution_band_comes_back_in_full_frame_pixels() {
+        require_runtime();
+        // An 8 m boat 700 m out: far below the split, seen by the near band only.
+        let (r, frame, labels) = calm_sea_with(&[(150.6, 700.0, 8.0, 60.0)]);
+        assert_eq!(labels.len(), 1);
+        let l = &labels[0];
+        let mut det = banded(&r);
+        let view = frame.view();
+        let b = det.bands(&view).expect("the evaluation camera splits");
+        assert_eq!((b.near_input.0, b.near.h), (320, 2 * b.near_input.1));
+        assert!(l.y as usize > b.far.y + b.far.h, "label {l:?} not below the far band {b:?}");
+        let mut blobs = Vec::new();
+        det.detect(&view, &mut blobs);
+        let best = blobs.iter().map(|x| iou(x, l)).fold(0.0, f64::max);
+        assert!(best > 0.5, "best IoU {best}: {blobs:?} vs {l:?}");
+        assert_eq!(det.stats().runs, 2, "one run per band");
+    }
+
+    #[test]
+    fn a_boat_in_the_overlap_seen_by_both_bands_is_reported_once() {
+        require_runtime();
+        // An 8 m boat 950 m out lies in both bands (its waterline near the split row).
+        let (r, frame, labels) = calm_sea_with(&[(150.6, 950.0, 8.0, 60.0)]);
+        let l = &labels[0];
+        let mut det = banded(&r);
+        let view = frame.view();
+        let b = det.bands(&view).unwrap();
+        assert!(l.y as usize >= b.near.y && (l.y + l.h) as usize + 2 < b.far.y + b.far.h, "{l:?} {b:?}");
+        // Each band alone finds it: the far one at full resolution, the near one at half.
+        let window = det.window(&view);
+        let mut far = Vec::new();
+        let mut one = Onnx::try_new(OnnxConfig::new(shipped())).unwrap();
+        one.candidates_in(&view, b.far, window, 0.5, &mut far).unwrap();
+        let mut half =
+            Onnx::try_new(OnnxConfig { input_size: Some(b.near_input), ..OnnxConfig::new(shipped()) }).unwrap();
+        let mut near = Vec::new();
+        half.candidates_in(&view, b.near, window, 0.5, &mut near).unwrap();
+        let on = |c: &&Candidate| {
+            let (cx, cy) = ((c.x0 + c.x1) / 2.0, (c.y0 + c.y1) / 2.0);
+            (cx - (l.x as f32 + l.w as f32 / 2.0)).abs() < 6.0 && (cy - (l.y as f32 + l.h as f32 / 2.0)).abs() < 6.0
+        };
+        assert!(far.iter().any(|c| on(&c)), "far band: {far:?} vs {l:?}");
+        assert!(near.iter().any(|c| on(&c)), "near band: {near:?} vs {l:?}");
+        let mut blobs = Vec::new();
+        det.detect(&view, &mut blobs);
+        let hits: Vec<&Blob> = blobs.iter().filter(|x| iou(x, l) > 0.2).collect();
+        assert_eq!(hits.len(), 1, "{blobs:?} vs {l:?}");
+        assert!(iou(hits[0], l) > 0.5, "{hits:?} vs {l:?}");
+    }
+
+    #[test]
+    fn without_a_calibration_one_full_resolution_pass_runs_as_before() {
+        require_runtime();
+        let (_, frame, labels) = calm_sea_with(&[(150.6, 700.0, 8.0, 60.0), (150.0, 1_600.0, 12.0, 60.0)]);
+        let view = frame.view();
+        let mut default = Onnx::try_new(OnnxConfig::new(shipped())).unwrap();
+        assert!(default.config().range_adaptive.is_some(), "on by default");
+        assert_eq!(default.bands(&view), None, "no split row without a calibration");
+        let mut off = Onnx::try_new(OnnxConfig { range_adaptive: None, ..OnnxConfig::new(shipped()) }).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        default.detect(&view, &mut a);
+        off.detect(&view, &mut b);
+        assert_eq!(a, b);
+        assert_eq!(labels.len(), 2);
+        for l in &labels {
+            assert!(a.iter().any(|x| iou(x, l) > 0.5), "{a:?} vs {l:?}");
+        }
+        // Turned off, a split row is ignored.
+        let mut off =
+            Onnx::try_new(OnnxConfig { range_adaptive: None, near_top_row: Some(240), ..OnnxConfig::new(shipped()) })
+                .unwrap();
+        assert_eq!(off.bands(&view), None);
+        let mut c = Vec::new();
+        off.detect(&view, &mut c);
+        assert_eq!(a, c);
     }
 
     #[test]
@@ -491,7 +595,8 @@ fn report(name: &str, t: &Tally, ms: f64) {
 /// standard evaluation clips (`evaluation_clips`, rendered in process), at several thresholds.
 /// `tools/train_detector/measure.sh` runs it; `SEAWARDEN_ONNX_MODEL` picks another model and
 /// `SEAWARDEN_EVAL_FRAMES` the frames per clip (default 150); `SEAWARDEN_EVAL_MODEL_ONLY=1` runs the model
-/// alone only (a quick check of a candidate model: the classical and cascade rows then read empty).
+/// alone only (a quick check of a candidate model: the classical and cascade rows then read empty);
+/// `SEAWARDEN_EVAL_SPANS=32/16,28/32` adds one range-adaptive row per minimum span / overlap (px).
 #[test]
 #[ignore = "renders 4 × 150 frames and runs three detectors; run by tools/train_detector/measure.sh"]
 fn measure_detectors() {
@@ -508,6 +613,22 @@ fn measure_detectors() {
     let mut model_t = vec![Tally::default(); model_conf.len()];
     // The model on the calibrated sea only (what a calibrated camera runs, `sea_top_row`).
     let (mut sea_t, mut sea_s, mut sea_rows) = (vec![Tally::default(); model_conf.len()], 0.0, 0usize);
+    // Range-adaptive resolution (`bands`): near rows at half resolution, one row per setting in
+    // `SEAWARDEN_EVAL_SPANS` (comma-separated `SPAN` or `SPAN/OVERLAP`, px: the smallest boat's
+    // minimum span and the bands' overlap; default the shipped settings).
+    let ra0 = RangeAdaptive::default();
+    let spans: Vec<(f64, usize)> = std::env::var("SEAWARDEN_EVAL_SPANS")
+        .ok()
+        .map(|s| {
+            s.split(',')
+                .filter_map(|v| {
+                    let (span, overlap) = v.trim().split_once('/').unwrap_or((v.trim(), ""));
+                    Some((span.parse().ok()?, overlap.parse().unwrap_or(ra0.overlap_px)))
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![(ra0.min_span_px, ra0.overlap_px)]);
+    let mut banded: Vec<(Tally, f64, usize, Option<usize>)> = vec![(Tally::default(), 0.0, 0, None); spans.len()];
     let mut verified_t = vec![vec![Tally::default(); verify_conf.len()]; proposer_sigma.len()];
     let (mut classical_s, mut model_s) = (0.0, 0.0);
     let mut verified_s = vec![0.0; proposer_sigma.len()];
@@ -525,6 +646,14 @@ fn measure_detectors() {
             HorizonSource::Calibrated(rows) => OnnxConfig { sea_top_row: sea_top_row(rows), ..low.clone() },
             _ => low.clone(),
         };
+        let mut banded_det: Vec<Onnx> = spans
+            .iter()
+            .map(|&(min_span_px, overlap_px)| {
+                let ra = RangeAdaptive { min_span_px, overlap_px, ..RangeAdaptive::default() };
+                let near_top_row = split_row(r.camera(), spec.head, &ra);
+                Onnx::try_new(OnnxConfig { range_adaptive: Some(ra), near_top_row, ..sea_cfg.clone() }).unwrap()
+            })
+            .collect();
         let mut sea = Onnx::try_new(sea_cfg).unwrap();
         let mut cascades: Vec<_> = proposer_sigma
             .iter()
@@ -576,6 +705,18 @@ fn measure_detectors() {
                 tally(t, &labels, &kept);
             }
 
+            for (det, (t, s, px, split)) in banded_det.iter_mut().zip(banded.iter_mut()) {
+                blobs.clear();
+                let t0 = Instant::now();
+                det.detect(&view, &mut blobs);
+                *s += t0.elapsed().as_secs_f64();
+                let b = det.bands(&view);
+                *px += b.map_or_else(|| 640 * det.sea_region(&view).h, |b| b.input_pixels(32));
+                *split = b.map(|b| b.split);
+                let kept: Vec<Blob> = blobs.iter().copied().filter(|b| b.score >= 0.5).collect();
+                tally(t, &labels, &kept);
+            }
+
             for (k, cascade) in cascades.iter_mut().enumerate().filter(|_| !model_only) {
                 blobs.clear();
                 let t0 = Instant::now();
@@ -606,6 +747,15 @@ fn measure_detectors() {
     println!("   (c') below: the model on the calibrated sea only, {:.0} rows a frame on average", sea_rows as f64 / n);
     for (t, c) in sea_t.iter().zip(&model_conf) {
         report(&format!("(c') model on the sea ≥ {c}"), t, 1e3 * sea_s / n);
+    }
+    println!("   (c'') below: range-adaptive resolution, 5 m boat, near rows at half resolution");
+    for ((t, s, px, split), (span, overlap)) in banded.iter().zip(&spans) {
+        println!(
+            "   min span {span} px, overlap {overlap}: split row {split:?}, {:.0} input pixels a frame ({:.2} of the sea's)",
+            *px as f64 / n,
+            *px as f64 / (sea_rows as f64 * 640.0)
+        );
+        report(&format!("(c'') banded {span}/{overlap} px ≥ 0.5"), t, 1e3 * s / n);
     }
     println!("\n== per clip: (a) classical σ=5, (b) σ=4 + model ≥ 0.25, (c) model ≥ 0.5 (the default)");
     for (name, c, m, v) in &per_clip {

@@ -22,7 +22,9 @@
 //! writes), else `class0`, `class1`, …. The shipped model is `assets/models/seawarden-ir-boat.onnx`
 //! (see `assets/models/MODEL.md`): its stride-8/16 blocks are int8 (standard ONNX QDQ, float input
 //! and output), which cut its time on one core by about 40 %. With a calibration, [`Onnx::detect`] feeds it
-//! only the rows below the horizon ([`OnnxConfig::sea_top_row`]).
+//! only the rows below the horizon ([`OnnxConfig::sea_top_row`]), and the near rows, where every
+//! boat is large, at half resolution ([`bands`], [`OnnxConfig::range_adaptive`]): two runs of the
+//! same session, one NMS over both.
 //!
 //! [`HotSpot`]: super::HotSpot
 
@@ -52,6 +54,9 @@ pub use nms::Candidate;
 /// Classical proposals, verified by the model.
 pub mod verify;
 pub use verify::{Verified, VerifyConfig};
+/// Range-adaptive resolution: near rows at half resolution on a calibrated camera.
+pub mod bands;
+pub use bands::{Bands, RangeAdaptive};
 /// Which combination runs: classical, cascaded or model alone, picked at start-up.
 pub mod choice;
 pub use choice::{AnyDetector, DetectorKind, VERIFIED_PROPOSER_SIGMA};
@@ -92,6 +97,14 @@ pub struct OnnxConfig {
     /// where the sea begins ([`sea_top_row`]): the sky above it holds no boat, and skipping it
     /// saves inference time in proportion. `None` (no calibration) feeds the whole frame.
     pub sea_top_row: Option<usize>,
+    /// Range-adaptive resolution ([`bands`]): with [`OnnxConfig::near_top_row`] set, the rows
+    /// near the camera, where every boat is large, are fed at half resolution (a quarter of the
+    /// pixels) and the far rows at full resolution. `None` turns it off: one full-resolution pass.
+    /// On by default; it changes nothing without a calibration.
+    pub range_adaptive: Option<RangeAdaptive>,
+    /// The split row [`bands::split_row`] found from the calibration (set by
+    /// [`calibrated_detector`](super::calibrated_detector)); `None` (no calibration) runs one pass.
+    pub near_top_row: Option<usize>,
 }
 
 impl OnnxConfig {
@@ -108,6 +121,8 @@ impl OnnxConfig {
             stride_px: 32,
             intra_threads: 1,
             sea_top_row: None,
+            range_adaptive: Some(RangeAdaptive::default()),
+            near_top_row: None,
         }
     }
 }
@@ -375,6 +390,39 @@ impl Onnx {
         }
     }
 
+    /// The two bands [`Detector::detect`] feeds a `frame` of this size at (see [`bands`]), or
+    /// `None` when it runs one pass: a fixed-size model or input, range-adaptive resolution off,
+    /// no split row, or a split that would not save enough.
+    pub fn bands(&self, frame: &FrameView<'_>) -> Option<Bands> {
+        let ra = self.cfg.range_adaptive.as_ref()?;
+        let split = self.cfg.near_top_row?;
+        if self.size != InputSize::Free || self.cfg.input_size.is_some() {
+            return None;
+        }
+        let sea_top = self.cfg.sea_top_row.unwrap_or(0).min(frame.height());
+        bands::layout(frame.width(), frame.height(), sea_top, split, ra, self.cfg.stride_px.max(1))
+    }
+
+    /// Candidates of both bands, each clipped to its band and kept only where that band owns
+    /// the boat ([`bands::owned`]); the caller's NMS merges the boats both bands see.
+    fn band_candidates(
+        &mut self,
+        frame: &FrameView<'_>,
+        b: &Bands,
+        window: Window,
+        out: &mut Vec<Candidate>,
+    ) -> Result<(), String> {
+        let confidence = self.cfg.confidence;
+        let first = out.len();
+        self.candidates_in(frame, b.far, window, confidence, out)?;
+        keep_owned(out, first, b, false);
+        let first = out.len();
+        let lb = Letterbox::fit(b.near, b.near_input.0, b.near_input.1);
+        self.infer(frame, lb, window, confidence, out)?;
+        keep_owned(out, first, b, true);
+        Ok(())
+    }
+
     /// Run counters.
     pub fn stats(&self) -> OnnxStats {
         self.stats
@@ -399,7 +447,20 @@ impl Onnx {
         out: &mut Vec<Candidate>,
     ) -> Result<(), String> {
         let (iw, ih) = self.input_size_for(region.w, region.h);
-        let lb = Letterbox::fit(region, iw, ih);
+        self.infer(frame, Letterbox::fit(region, iw, ih), window, confidence, out)
+    }
+
+    /// Fills the input through `lb`, runs the model and appends the candidates scoring at least
+    /// `confidence`, in frame pixels clipped to `lb`'s region.
+    fn infer(
+        &mut self,
+        frame: &FrameView<'_>,
+        lb: Letterbox,
+        window: Window,
+        confidence: f32,
+        out: &mut Vec<Candidate>,
+    ) -> Result<(), String> {
+        let (iw, ih, region) = (lb.in_w, lb.in_h, lb.region);
         let plane = iw * ih;
         self.input.resize(self.channels * plane, 0.0);
         lb.fill(frame, window, &mut self.input[..plane]);
@@ -465,6 +526,19 @@ impl Onnx {
     }
 }
 
+/// Drops the candidates from `out[first..]` that the `near` (or far) band of `b` does not own
+/// ([`bands::owned`]); NMS sorts them afterwards, so their order does not matter.
+fn keep_owned(out: &mut Vec<Candidate>, first: usize, b: &Bands, near: bool) {
+    let mut i = first;
+    while i < out.len() {
+        if bands::owned(b, near, &out[i]) {
+            i += 1;
+        } else {
+            out.swap_remove(i);
+        }
+    }
+}
+
 impl Detector for Onnx {
     fn detect(&mut self, frame: &FrameView<'_>, out: &mut Vec<Blob>) {
         if frame.width() == 0 || frame.height() == 0 {
@@ -473,8 +547,14 @@ impl Detector for Onnx {
         let window = self.agc.window(frame);
         let mut cands = std::mem::take(&mut self.candidates);
         cands.clear();
-        let region = self.sea_region(frame);
-        match self.candidates_in(frame, region, window, self.cfg.confidence, &mut cands) {
+        let result = match self.bands(frame) {
+            Some(b) => self.band_candidates(frame, &b, window, &mut cands),
+            None => {
+                let region = self.sea_region(frame);
+                self.candidates_in(frame, region, window, self.cfg.confidence, &mut cands)
+            }
+        };
+        match result {
             Ok(()) => {
                 nms::nms(&mut cands, self.cfg.iou_threshold, self.cfg.max_detections);
                 Onnx::push_blobs(frame, &cands, out);

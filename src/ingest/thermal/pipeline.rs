@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use super::geolocate::Geolocator;
 use super::horizon::calibrated_horizon;
 use super::hotspot::{HorizonSource, HotSpotConfig};
+use calibration::{HeadAngles, MountedCamera, Pinhole};
+
+use super::onnx::bands::split_row;
 use super::onnx::{AnyDetector, DetectorKind, OnnxConfig, OnnxError, SHIPPED_MODEL, VerifyConfig, sea_top_row};
 
 /// The detector settings a user chooses (command-line flags, `node.toml` keys).
@@ -40,9 +43,23 @@ impl DetectorChoice {
     /// # Errors
     /// [`OnnxError`] when the choice needs the model and it cannot be loaded.
     pub fn build(&self, horizon: HorizonSource) -> Result<AnyDetector, OnnxError> {
+        self.build_with(horizon, None)
+    }
+
+    /// [`DetectorChoice::build`], and with the `camera` (mounted, at head angles) the model also
+    /// reads the near rows at half resolution ([`OnnxConfig::range_adaptive`], [`split_row`]).
+    fn build_with(
+        &self,
+        horizon: HorizonSource,
+        camera: Option<(&MountedCamera<Pinhole>, HeadAngles)>,
+    ) -> Result<AnyDetector, OnnxError> {
         let mut onnx = OnnxConfig::new(&self.model);
         if let HorizonSource::Calibrated(rows) = &horizon {
             onnx.sea_top_row = sea_top_row(rows);
+        }
+        if let (Some((camera, head)), Some(ra)) = (camera, &onnx.range_adaptive) {
+            onnx.near_top_row = split_row(camera, head, ra);
+            tracing::debug!(split_row = ?onnx.near_top_row, "range-adaptive resolution: half resolution from this row down");
         }
         let hot = HotSpotConfig { horizon, threshold_sigma: self.threshold_sigma, ..Default::default() };
         if let Some(c) = self.confidence {
@@ -89,6 +106,8 @@ pub fn calibrated_detector(
 ) -> Result<(AnyDetector, Geolocator), PipelineError> {
     let geolocator = Geolocator::new(calibration, calibration::HeadAngles::default(), sensor)?;
     let horizon = HorizonSource::Calibrated(calibrated_horizon(geolocator.camera(), geolocator.head()));
-    let detector = choice.build(horizon).map_err(|source| PipelineError::Model { kind: choice.kind, source })?;
+    let camera = Some((geolocator.camera(), geolocator.head()));
+    let detector =
+        choice.build_with(horizon, camera).map_err(|source| PipelineError::Model { kind: choice.kind, source })?;
     Ok((detector, geolocator))
 }

@@ -122,6 +122,18 @@ impl Letterbox {
             }
             return;
         }
+        if 2 * self.new_w == r.w && 2 * self.new_h == r.h {
+            // Exactly half: bilinear at pixel centres is the mean of each 2×2 block (the
+            // range-adaptive near band, `bands`), done without per-pixel weights.
+            if (self.new_w, self.new_h) != (self.in_w, self.in_h) {
+                plane.fill(PAD_VALUE);
+            }
+            match frame.pixels() {
+                Pixels::Gray8(p) => self.fill_half(p, stride, window, plane),
+                Pixels::Gray16(p) => self.fill_half(p, stride, window, plane),
+            }
+            return;
+        }
         plane.fill(PAD_VALUE);
         // Bilinear, sampling at pixel centres (as cv2.INTER_LINEAR does).
         let at = |x: usize, y: usize| -> f32 {
@@ -147,6 +159,23 @@ impl Letterbox {
                 let top = at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx;
                 let bottom = at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx;
                 *d = window.apply(top * (1.0 - ty) + bottom * ty);
+            }
+        }
+    }
+}
+
+impl Letterbox {
+    /// The 2×2 block means of the region into the (already padded) plane.
+    fn fill_half<T: Copy + Into<f32>>(&self, p: &[T], stride: usize, window: Window, plane: &mut [f32]) {
+        let r = self.region;
+        let (px, py) = (self.pad_x as usize, self.pad_y as usize);
+        for oy in 0..self.new_h {
+            let top = &p[(r.y + 2 * oy) * stride + r.x..][..r.w];
+            let bottom = &p[(r.y + 2 * oy + 1) * stride + r.x..][..r.w];
+            let dst = &mut plane[(py + oy) * self.in_w + px..][..self.new_w];
+            for ((d, t), b) in dst.iter_mut().zip(top.chunks_exact(2)).zip(bottom.chunks_exact(2)) {
+                let sum = t[0].into() + t[1].into() + b[0].into() + b[1].into();
+                *d = window.apply(0.25 * sum);
             }
         }
     }
@@ -205,6 +234,22 @@ mod tests {
             let mut plane = vec![0.0; 2];
             lb.fill(&f, Window { lo: 0.0, span: 1000.0 }, &mut plane);
             assert!((plane[0] - 0.05).abs() < 1e-6 && (plane[1] - 0.25).abs() < 1e-6, "{plane:?}");
+        }
+
+        #[test]
+        fn halves_an_offset_region_into_a_padded_plane_by_2x2_means() {
+            // 6×4 frame, region columns 1..5: each 2×2 block mean, one grey column each side.
+            let px: Vec<u8> = (0..24).map(|i| i * 10).collect();
+            let f = FrameView::gray8(6, 4, &px).unwrap();
+            let lb = Letterbox::fit(Region { x: 1, y: 0, w: 4, h: 4 }, 4, 2);
+            assert_eq!((lb.scale, lb.new_w, lb.new_h, lb.pad_x), (0.5, 2, 2, 1.0));
+            let mut plane = vec![0.0; 8];
+            lb.fill(&f, Window { lo: 0.0, span: 1000.0 }, &mut plane);
+            // Block (x 1-2, y 0-1): 10, 20, 70, 80 → 45.
+            let want = [PAD_VALUE, 0.045, 0.065, PAD_VALUE, PAD_VALUE, 0.165, 0.185, PAD_VALUE];
+            for (got, want) in plane.iter().zip(want) {
+                assert!((got - want).abs() < 1e-6, "{plane:?}");
+            }
         }
 
         #[test]
