@@ -8,11 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
+use calibration::{HeadAngles, MountedCamera, Pinhole};
+
 use super::geolocate::Geolocator;
 use super::horizon::calibrated_horizon;
 use super::hotspot::{HorizonSource, HotSpotConfig};
-use calibration::{HeadAngles, MountedCamera, Pinhole};
-
 use super::onnx::bands::split_row;
 use super::onnx::{AnyDetector, DetectorKind, OnnxConfig, OnnxError, SHIPPED_MODEL, VerifyConfig, sea_top_row};
 
