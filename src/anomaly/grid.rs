@@ -19,6 +19,13 @@ pub fn floor_i64(x: f64) -> i64 {
     if (t as f64) > x { t.saturating_sub(1) } else { t }
 }
 
+/// The cell of `v` (a coordinate already scaled to cells) on an axis of `n` cells, clamped to
+/// it: the zone rasters and the zone index's grid both place points this way.
+#[inline]
+pub fn clamped_cell(v: f64, n: usize) -> usize {
+    floor_i64(v).clamp(0, n as i64 - 1) as usize
+}
+
 /// Items by cell. Dense (a counting sort over the occupied extent, plus a one-cell margin) when
 /// that extent has at most [`CellGrid::DENSE_CELLS_PER_ITEM`] cells per item; otherwise sorted by
 /// (cell, index) and found by bisection (tracks spread over a very wide area).

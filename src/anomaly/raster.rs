@@ -13,7 +13,7 @@
 //! and is never in an untouched cell).
 use geo::{Contains, MultiPolygon, Point};
 
-use super::grid::floor_i64;
+use super::grid::clamped_cell;
 
 /// Cells per side.
 const N: usize = 128;
@@ -102,9 +102,7 @@ impl Raster {
 
     /// The cell holding `(x, y)`, clamped to the grid.
     fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
-        let i = floor_i64((x - self.x0) * self.sx).clamp(0, N as i64 - 1) as usize;
-        let j = floor_i64((y - self.y0) * self.sy).clamp(0, N as i64 - 1) as usize;
-        (i, j)
+        (clamped_cell((x - self.x0) * self.sx, N), clamped_cell((y - self.y0) * self.sy, N))
     }
 
     /// Whether `area` contains `(x, y)`: from the grid where it knows, else `area.contains`.

@@ -4,7 +4,7 @@
 //! Why not the `rstar` crate: it is only a transitive dependency of `geo` here (not re-exported),
 //! and zone sets are small and rebuilt whole on reload, so a packed tree that is never edited in
 //! place is all that is needed.
-use super::grid::floor_i64;
+use super::grid::clamped_cell;
 
 /// An axis-aligned box `[min_x, min_y, max_x, max_y]` (lon/lat degrees for zones).
 pub type Bbox = [f64; 4];
@@ -89,9 +89,7 @@ impl Grid {
 
     /// The cell of a point, clamped (the extent's edges belong to the border cells).
     fn cell_of(&self, x: f64, y: f64) -> (usize, usize) {
-        let i = floor_i64((x - self.x0) * self.sx).clamp(0, GRID_N as i64 - 1) as usize;
-        let j = floor_i64((y - self.y0) * self.sy).clamp(0, GRID_N as i64 - 1) as usize;
-        (i, j)
+        (clamped_cell((x - self.x0) * self.sx, GRID_N), clamped_cell((y - self.y0) * self.sy, GRID_N))
     }
 }
 
