@@ -180,6 +180,7 @@ mod detect_bench {
     use std::time::Instant;
 
     use anyhow::Context as _;
+    use seawarden::demo::nodes::{children_usage, self_usage};
     use seawarden::ingest::thermal::{
         Capture, CaptureOptions, Detector as _, DetectorChoice, Frame16, HorizonSource, calibrated_detector,
     };
@@ -187,6 +188,17 @@ mod detect_bench {
 
     fn choice(detector: &str) -> anyhow::Result<DetectorChoice> {
         Ok(DetectorChoice { kind: detector.parse().map_err(anyhow::Error::msg)?, ..DetectorChoice::default() })
+    }
+
+    /// CPU time a frame and the cores kept busy: the frame rate is their ratio, so a slower
+    /// run shows whether the work grew (another tenant's cache, a slower host) or the overlap of
+    /// decoding and detection shrank.
+    fn cpu_use(cpu_s: f64, wall_s: f64, frames: u64) -> String {
+        format!(
+            "{:.1} ms of CPU a frame, {:.0} % of a core busy",
+            1e3 * cpu_s / frames.max(1) as f64,
+            100.0 * cpu_s / wall_s.max(1e-9)
+        )
     }
 
     fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -217,7 +229,7 @@ mod detect_bench {
         // Decode only, and keep up to 100 frames for the detector-only figure.
         let mut cap = Capture::open(&uri, CaptureOptions::default())?;
         let (mut n, mut kept) = (0u64, Vec::new());
-        let t0 = Instant::now();
+        let (t0, cpu0) = (Instant::now(), self_usage().cpu_s);
         while let Some(f) = cap.next_frame()? {
             n += 1;
             if kept.len() < 100
@@ -231,7 +243,12 @@ mod detect_bench {
             }
         }
         let decode_s = t0.elapsed().as_secs_f64();
-        println!("decode only: {n} frames in {decode_s:.2} s = {:.1} frames/s", n as f64 / decode_s);
+        let decode_cpu_s = self_usage().cpu_s - cpu0;
+        println!(
+            "decode only: {n} frames in {decode_s:.2} s = {:.1} frames/s ({})",
+            n as f64 / decode_s,
+            cpu_use(decode_cpu_s, decode_s, n)
+        );
 
         // Detector only, on decoded frames in memory (one warm-up frame).
         let cal = calibration::SiteCalibration::from_path(&clip.calibration)?;
@@ -266,15 +283,17 @@ mod detect_bench {
         for cal in [None, Some(calibration.as_str())] {
             let mut args = vec!["detect", "--input", &uri, "--detector", detector, "--output", "/dev/null"];
             args.extend(cal.iter().flat_map(|c| ["--calibration", *c]));
-            let t0 = Instant::now();
+            let (t0, cpu0) = (Instant::now(), children_usage().cpu_s);
             let out =
                 Command::new(&exe).args(&args).stderr(Stdio::piped()).output().context("running seawarden detect")?;
             let whole_s = t0.elapsed().as_secs_f64();
+            let whole_cpu_s = children_usage().cpu_s - cpu0;
             anyhow::ensure!(out.status.success(), "seawarden detect failed: {}", String::from_utf8_lossy(&out.stderr));
             println!(
-                "whole command (seawarden detect --detector {detector}{}): {n} frames in {whole_s:.2} s = {:.1} frames/s",
+                "whole command (seawarden detect --detector {detector}{}): {n} frames in {whole_s:.2} s = {:.1} frames/s ({})",
                 if cal.is_some() { " --calibration CLIP.toml" } else { "" },
-                n as f64 / whole_s
+                n as f64 / whole_s,
+                cpu_use(whole_cpu_s, whole_s, n)
             );
         }
         let _ = std::fs::remove_dir_all(&dir);

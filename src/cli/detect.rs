@@ -88,8 +88,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     use std::time::Instant;
 
     use anyhow::Context as _;
-    use calibration::{CameraModel as _, SiteCalibration};
-    use seawarden::ingest::thermal::{Capture, CaptureOptions, Detector, DetectorChoice, HorizonSource};
+    use calibration::CameraModel as _;
+    use seawarden::ingest::thermal::{Capture, CaptureOptions, Detector, DetectorChoice};
 
     let choice = DetectorChoice {
         kind: args.detector.0.parse().map_err(anyhow::Error::msg)?,
@@ -97,18 +97,16 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         threshold_sigma: args.threshold_sigma,
         confidence: args.confidence,
     };
-    let (mut detector, geolocator) = match &args.calibration {
-        Some(path) => {
-            let cal = SiteCalibration::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-            let (d, g) = seawarden::ingest::thermal::calibrated_detector(&cal, "ir", &choice)
-                .with_context(|| format!("calibration {}", path.display()))?;
-            (d, Some(g))
-        }
-        None => (choice.build(HorizonSource::FromImage).with_context(|| format!("detector `{}`", choice.kind))?, None),
-    };
+    // onnxruntime loads the model on a second thread while GStreamer pre-rolls the file on this
+    // one: start-up is the longer of the two, not their sum. A bad detector is reported first.
+    let (built, capture) = std::thread::scope(|s| {
+        let building = s.spawn(|| build_detector(args, &choice));
+        let capture = Capture::open(&args.input, CaptureOptions::default());
+        (building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), capture)
+    });
+    let (mut detector, geolocator) = built?;
     tracing::info!(detector = %detector.kind(), "detector ready");
-    let mut capture =
-        Capture::open(&args.input, CaptureOptions::default()).with_context(|| format!("opening {}", args.input))?;
+    let mut capture = capture.with_context(|| format!("opening {}", args.input))?;
     let out: Box<dyn std::io::Write> = if args.output.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())
     } else {
@@ -186,4 +184,27 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if stats.dropped > 0 { format!(", {} frames dropped (live)", stats.dropped) } else { String::new() }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The detector `args` ask for, and with `--calibration` the geolocator of its camera.
+#[cfg(feature = "thermal")]
+fn build_detector(
+    args: &Args,
+    choice: &seawarden::ingest::thermal::DetectorChoice,
+) -> anyhow::Result<(seawarden::ingest::thermal::onnx::AnyDetector, Option<seawarden::ingest::thermal::Geolocator>)> {
+    use anyhow::Context as _;
+    use calibration::SiteCalibration;
+    use seawarden::ingest::thermal::HorizonSource;
+
+    match &args.calibration {
+        Some(path) => {
+            let cal = SiteCalibration::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+            let (d, g) = seawarden::ingest::thermal::calibrated_detector(&cal, "ir", choice)
+                .with_context(|| format!("calibration {}", path.display()))?;
+            Ok((d, Some(g)))
+        }
+        None => {
+            Ok((choice.build(HorizonSource::FromImage).with_context(|| format!("detector `{}`", choice.kind))?, None))
+        }
+    }
 }

@@ -99,11 +99,32 @@ pub fn proc_usage(pid: u32) -> Option<(f64, f64)> {
 
 /// This process's own CPU seconds and peak RSS.
 pub fn self_usage() -> Usage {
+    rusage(Who::This)
+}
+
+/// CPU seconds of this process's children that have been waited for (and the largest peak RSS
+/// among them): a benchmark reads it before and after running a command to the end.
+pub fn children_usage() -> Usage {
+    rusage(Who::Children)
+}
+
+/// Whose resources [`rusage`] reads.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    This,
+    Children,
+}
+
+fn rusage(who: Who) -> Usage {
     #[cfg(unix)]
     {
+        let who = match who {
+            Who::This => libc::RUSAGE_SELF,
+            Who::Children => libc::RUSAGE_CHILDREN,
+        };
         // SAFETY: getrusage writes into the zeroed struct we own.
         let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) } == 0 {
+        if unsafe { libc::getrusage(who, &mut ru) } == 0 {
             let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
             return Usage {
                 cpu_s: tv(ru.ru_utime) + tv(ru.ru_stime),
@@ -112,6 +133,8 @@ pub fn self_usage() -> Usage {
             };
         }
     }
+    #[cfg(not(unix))]
+    let _ = who;
     Usage::default()
 }
 

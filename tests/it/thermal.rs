@@ -127,6 +127,41 @@ mod capture {
     }
 
     #[test]
+    fn a_damaged_frame_spoils_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("damaged.mkv");
+        let (w, h) = (96, 64);
+        let make = |i: usize| Frame16 {
+            width: w,
+            height: h,
+            data: (0..w * h).map(|p| (2000 + i * 50 + (p.wrapping_mul(2_654_435_761) >> 7) % 40) as u16).collect(),
+        };
+        let mut writer = Ffv1Writer::create(&path, w, h, 25).unwrap();
+        for i in 0..10 {
+            writer.write(&make(i)).unwrap();
+        }
+        writer.finish().unwrap();
+        // The writer opens a Matroska cluster per frame: scramble 64 bytes inside the fifth.
+        let mut bytes = std::fs::read(&path).unwrap();
+        const CLUSTER_ID: [u8; 4] = [0x1F, 0x43, 0xB6, 0x75];
+        let clusters: Vec<usize> = (0..bytes.len() - 3).filter(|&i| bytes[i..i + 4] == CLUSTER_ID).collect();
+        assert_eq!(clusters.len(), 10);
+        let middle = (clusters[4] + clusters[5]) / 2;
+        for b in &mut bytes[middle..middle + 64] {
+            *b ^= 0x5A;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+
+        let frames = read_all(path.to_str().unwrap()).unwrap();
+        let at = |i: usize| frames.iter().find(|f| (f.1 - i as f64 / 25.0).abs() < 1e-6);
+        for i in (0..4).chain(5..10) {
+            let f = at(i).unwrap_or_else(|| panic!("frame {i} lost"));
+            assert!(f.5 == make(i).data, "frame {i} differs");
+        }
+        assert!(at(4).is_none_or(|f| f.5 != make(4).data), "the damage went unseen");
+    }
+
+    #[test]
     fn a_missing_file_is_an_error_naming_it() {
         let err = Capture::open("/nonexistent/clip.mkv", CaptureOptions::default()).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/clip.mkv"), "{err}");

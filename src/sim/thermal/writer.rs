@@ -12,6 +12,10 @@ use gstreamer_app as gst_app;
 
 use crate::ingest::thermal::{Frame16, ThermalError};
 
+/// Slices per FFV1 frame: the archival recommendation, and what lets two decoding threads share
+/// a frame evenly while the detector runs beside them.
+const ARCHIVAL_SLICES: i32 = 24;
+
 /// An open FFV1/MKV file being written, one frame at a time.
 pub struct Ffv1Writer {
     path: PathBuf,
@@ -57,11 +61,20 @@ impl Ffv1Writer {
             .max_bytes(4 * frame_bytes)
             .build();
         let encode = make("avenc_ffv1")?;
+        // FFV1 as film archives record it (version 3, which slice CRCs select; every frame a
+        // keyframe; 24 slices): a damaged frame spoils only itself, replay can seek to any frame,
+        // and the decoder's slice threads share each frame in small pieces. With the 4 slices the
+        // encoder picks alone, one slice left waiting while the detector holds a core delays the
+        // whole frame: `seawarden detect` kept the two cores 166–168 % busy, against 181–189 %
+        // with 24 slices, for 2 % more bytes and the same decoding CPU (assets/models/MODEL.md).
+        encode.set_property("gop-size", 1i32);
+        encode.set_property("slices", ARCHIVAL_SLICES);
+        encode.set_property("slicecrc", true);
         let mux = make("matroskamux")?;
         // Matroska stores block times in units of `timecodescale` ns, 1 ms by default: frame
         // times at 30 fps (33.333… ms) would come back rounded to the millisecond. Nanosecond
-        // units keep every timestamp exact; the muxer then opens a cluster per frame (FFV1 is
-        // intra-only, so it would start one at every keyframe anyway).
+        // units keep every timestamp exact; the muxer then opens a cluster per frame (every FFV1
+        // frame here is a keyframe, so it would start one at each anyway).
         mux.set_property("timecodescale", 1i64);
         let sink = make("filesink")?;
         sink.set_property("location", path.to_string_lossy().as_ref());
@@ -132,5 +145,78 @@ fn bus_error(pipeline: &gst::Pipeline) -> Option<String> {
     match msg.view() {
         gst::MessageView::Error(e) => Some(e.error().to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CRC of FFV1's slice footers (RFC 9043 §4.9): IEEE polynomial, initial value 0, no
+    /// inversions, most significant bit first. A slice with its footer leaves remainder 0.
+    fn crc_remainder(bytes: &[u8]) -> u32 {
+        bytes.iter().fold(0u32, |crc, &b| {
+            (0..8).fold(
+                crc ^ (u32::from(b) << 24),
+                |c, _| if c & 0x8000_0000 != 0 { (c << 1) ^ 0x04C1_1DB7 } else { c << 1 },
+            )
+        })
+    }
+
+    /// Slices of one FFV1 version-3 frame with slice CRCs, walked back from its end: each slice
+    /// ends in a footer of its size (24 bits, footer excluded), an error byte and the CRC parity.
+    /// `None` when a footer does not check out.
+    fn slices_in(frame: &[u8]) -> Option<usize> {
+        const FOOTER: usize = 3 + 1 + 4;
+        let (mut end, mut count) = (frame.len(), 0);
+        while end > 0 {
+            let footer = frame.get(end.checked_sub(FOOTER)?..end)?;
+            let size = usize::from(footer[0]) << 16 | usize::from(footer[1]) << 8 | usize::from(footer[2]);
+            let start = end.checked_sub(size + FOOTER)?;
+            if crc_remainder(&frame[start..end]) != 0 {
+                return None;
+            }
+            (end, count) = (start, count + 1);
+        }
+        Some(count)
+    }
+
+    /// The encoded frames of `path`, demuxed but not decoded, with whether each is a keyframe.
+    fn encoded_frames(path: &Path) -> Vec<(bool, Vec<u8>)> {
+        let pipeline = gst::parse::launch("filesrc name=src ! matroskademux ! appsink name=sink sync=false")
+            .unwrap()
+            .downcast::<gst::Pipeline>()
+            .unwrap();
+        pipeline.by_name("src").unwrap().set_property("location", path.to_str().unwrap());
+        let sink = pipeline.by_name("sink").unwrap().downcast::<gst_app::AppSink>().unwrap();
+        pipeline.set_state(gst::State::Playing).unwrap();
+        let mut frames = Vec::new();
+        while let Ok(sample) = sink.pull_sample() {
+            let buffer = sample.buffer().unwrap();
+            let keyframe = !buffer.flags().contains(gst::BufferFlags::DELTA_UNIT);
+            frames.push((keyframe, buffer.map_readable().unwrap().to_vec()));
+        }
+        pipeline.set_state(gst::State::Null).unwrap();
+        frames
+    }
+
+    #[test]
+    fn every_frame_is_a_keyframe_in_archival_checked_slices() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archival.mkv");
+        let (w, h) = (160, 128);
+        let mut writer = Ffv1Writer::create(&path, w, h, 25).unwrap();
+        for i in 0..4u32 {
+            let noise =
+                (0..w * h).map(|p| (1000 + (((p as u32 + i * 7919).wrapping_mul(2_654_435_761) >> 24) & 63)) as u16);
+            writer.write(&Frame16 { width: w, height: h, data: noise.collect() }).unwrap();
+        }
+        assert_eq!(writer.finish().unwrap(), 4);
+        let frames = encoded_frames(&path);
+        assert_eq!(frames.len(), 4);
+        for (i, (keyframe, bytes)) in frames.iter().enumerate() {
+            assert!(keyframe, "frame {i} depends on the one before");
+            assert_eq!(slices_in(bytes), Some(ARCHIVAL_SLICES as usize), "frame {i}");
+        }
     }
 }
