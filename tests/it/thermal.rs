@@ -127,6 +127,25 @@ mod capture {
     }
 
     #[test]
+    fn an_odd_width_ffv1_file_round_trips_every_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.mkv");
+        let (w, h) = (7, 5);
+        let make = |i: usize| Frame16 { width: w, height: h, data: (0..w * h).map(|p| (i * 100 + p) as u16).collect() };
+        let mut writer = Ffv1Writer::create(&path, w, h, 25).unwrap();
+        for i in 0..3 {
+            writer.write(&make(i)).unwrap();
+        }
+        writer.finish().unwrap();
+        let frames = read_all(path.to_str().unwrap()).unwrap();
+        assert_eq!(frames.len(), 3);
+        for (i, f) in frames.iter().enumerate() {
+            assert_eq!((f.3, f.4), (w, h));
+            assert!(f.5 == make(i).data, "frame {i} differs");
+        }
+    }
+
+    #[test]
     fn a_damaged_frame_spoils_only_itself() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("damaged.mkv");

@@ -16,6 +16,11 @@ use crate::ingest::thermal::{Frame16, ThermalError};
 /// a frame evenly while the detector runs beside them.
 const ARCHIVAL_SLICES: i32 = 24;
 
+/// Smallest frame cut into [`ARCHIVAL_SLICES`] (6 × 4 slices of 16 × 16 pixels): the encoder
+/// refuses 24 slices on a frame narrower than 6 pixels, and a tiny test frame gains nothing from
+/// them, so smaller frames keep the encoder's own choice.
+const MIN_SLICED_SIZE: (usize, usize) = (96, 64);
+
 /// An open FFV1/MKV file being written, one frame at a time.
 pub struct Ffv1Writer {
     path: PathBuf,
@@ -68,8 +73,10 @@ impl Ffv1Writer {
         // whole frame: `seawarden detect` kept the two cores 166–168 % busy, against 181–189 %
         // with 24 slices, for 2 % more bytes and the same decoding CPU (assets/models/MODEL.md).
         encode.set_property("gop-size", 1i32);
-        encode.set_property("slices", ARCHIVAL_SLICES);
         encode.set_property("slicecrc", true);
+        if width >= MIN_SLICED_SIZE.0 && height >= MIN_SLICED_SIZE.1 {
+            encode.set_property("slices", ARCHIVAL_SLICES);
+        }
         let mux = make("matroskamux")?;
         // Matroska stores block times in units of `timecodescale` ns, 1 ms by default: frame
         // times at 30 fps (33.333… ms) would come back rounded to the millisecond. Nanosecond
@@ -100,7 +107,15 @@ impl Ffv1Writer {
                 frame.width, frame.height, self.width, self.height
             )));
         }
-        let bytes: Vec<u8> = frame.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+        // GStreamer lays raw video rows out on 4-byte strides: an odd width gets 2 bytes of
+        // padding a row, or the encoder finds the buffer too small and drops the frame.
+        let stride = (self.width * 2).next_multiple_of(4);
+        let mut bytes = vec![0u8; stride * self.height];
+        for (row, out) in frame.data.chunks_exact(self.width.max(1)).zip(bytes.chunks_exact_mut(stride.max(1))) {
+            for (v, o) in row.iter().zip(out.chunks_exact_mut(2)) {
+                o.copy_from_slice(&v.to_le_bytes());
+            }
+        }
         let mut buffer = gst::Buffer::from_mut_slice(bytes);
         {
             // A freshly created buffer has one owner, so it is writable.
@@ -198,6 +213,20 @@ mod tests {
         }
         pipeline.set_state(gst::State::Null).unwrap();
         frames
+    }
+
+    #[test]
+    fn a_frame_too_small_for_the_slices_and_of_odd_width_is_still_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tiny.mkv");
+        let mut writer = Ffv1Writer::create(&path, 3, 8, 25).unwrap();
+        for i in 0..3 {
+            writer.write(&Frame16::filled(3, 8, 1000 + i)).unwrap();
+        }
+        assert_eq!(writer.finish().unwrap(), 3);
+        let frames = encoded_frames(&path);
+        assert_eq!(frames.len(), 3);
+        assert!(frames.iter().all(|(keyframe, _)| *keyframe));
     }
 
     #[test]
