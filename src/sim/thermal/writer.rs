@@ -167,7 +167,7 @@ fn bus_error(pipeline: &gst::Pipeline) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// The CRC of FFV1's slice footers (RFC 9043 §4.9): IEEE polynomial, initial value 0, no
+    /// The CRC of FFV1's slice footers (RFC 9043, "Slice Footer"): IEEE polynomial, initial value 0, no
     /// inversions, most significant bit first. A slice with its footer leaves remainder 0.
     fn crc_remainder(bytes: &[u8]) -> u32 {
         bytes.iter().fold(0u32, |crc, &b| {
