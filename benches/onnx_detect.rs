@@ -1,10 +1,12 @@
-//! The learned detector per 640×512 16-bit frame: the shipped model on the whole frame (AGC,
-//! letterbox, inference, decode, NMS), on a calibrated camera's sea in one pass and with
-//! range-adaptive resolution, and HotSpot proposals verified by the model.
+//! The learned detector per 640×512 16-bit frame: the shipped model without a calibration (AGC,
+//! the horizon found in the image, letterbox, inference, decode, NMS; and on the whole frame), on
+//! a calibrated camera's sea in one pass and with range-adaptive resolution, and HotSpot
+//! proposals verified by the model; and finding the horizon in the image alone.
 //!
 //! Needs onnxruntime: `ORT_DYLIB_PATH` must name `libonnxruntime.so` (`./x test` sets it).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use seawarden::ingest::thermal::onnx::bands::split_row;
+use seawarden::ingest::thermal::onnx::sky::ImageSky;
 use seawarden::ingest::thermal::onnx::{
     Onnx, OnnxConfig, RangeAdaptive, SHIPPED_MODEL, Verified, VerifyConfig, sea_top_row,
 };
@@ -46,15 +48,21 @@ fn onnx_detect(c: &mut Criterion) {
     let mut g = c.benchmark_group("onnx_detect");
     g.throughput(Throughput::Elements(1));
     g.sample_size(20);
-    let mut det = Onnx::try_new(OnnxConfig::new(&model)).expect("the shipped model loads");
     let mut blobs = Vec::new();
-    g.bench_function("model_alone_640x512", |b| {
-        b.iter(|| {
-            blobs.clear();
-            det.detect(&f.view(), &mut blobs);
-            blobs.len()
-        })
-    });
+    // No calibration: the sky found in the image is skipped (the default), or the whole frame.
+    let whole = OnnxConfig { sky_from_image: false, ..OnnxConfig::new(&model) };
+    for (name, cfg) in [("model_alone_640x512", OnnxConfig::new(&model)), ("model_whole_frame_640x512", whole)] {
+        let mut det = Onnx::try_new(cfg).expect("the shipped model loads");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                blobs.clear();
+                det.detect(&f.view(), &mut blobs);
+                blobs.len()
+            })
+        });
+    }
+    let mut sky = ImageSky::default();
+    g.bench_function("image_sky_640x512", |b| b.iter(|| sky.sea_top_row(&f.view())));
     // A calibrated camera (the evaluation clips'): the sea rows in one full-resolution pass, and
     // range-adaptive resolution (near rows at half resolution, `onnx::bands`).
     let spec = evaluation_clips(1).swap_remove(0);

@@ -280,6 +280,53 @@ mod shipped_model {
     }
 }
 
+mod image_sky {
+    use seawarden::ingest::thermal::onnx::sky::{IMAGE_SKY_MARGIN_PX, ImageSky};
+
+    use super::*;
+
+    /// Without a calibration the model skips the sky found in the image: on every evaluation
+    /// clip (coast lights, whitecaps, a hazy headland, sun glint) that row is where the
+    /// calibrated horizon puts it or a little higher, with the clip's boats on the sea.
+    #[test]
+    fn the_horizon_found_in_the_image_is_the_calibrated_one() {
+        for spec in evaluation_clips(3) {
+            let mut r = Renderer::new(&spec.calibration, spec.head, spec.scene.clone()).unwrap();
+            let horizon = calibrated_horizon(r.camera(), spec.head);
+            let highest = horizon.iter().copied().fold(f32::INFINITY, f32::min);
+            let expected = (highest - IMAGE_SKY_MARGIN_PX).floor();
+            let (w, h) = r.size();
+            let mut sky = ImageSky::default();
+            for i in 0..3 {
+                let (mut frame, mut labels) = (Frame16::filled(w, h, 0), Vec::new());
+                let time = f64::from(i) / 25.0;
+                r.render(time, &spec.truth.at(spec.truth_start_s + time), &mut frame, &mut labels);
+                let found = sky.sea_top_row(&frame.view()).unwrap_or_else(|| panic!("{}: no horizon", spec.name));
+                // Never below the calibrated row by more than a row or two (sea would be lost);
+                // above it by less than the margin again (haze softens the horizon: 13-15 rows).
+                let off = found as f32 - expected;
+                assert!(
+                    (-IMAGE_SKY_MARGIN_PX / 2.0..=2.0).contains(&off),
+                    "{} frame {i}: sea from row {found}, calibrated {expected}",
+                    spec.name
+                );
+            }
+        }
+    }
+
+    /// A frame of sea only (the camera tilted down) has no horizon: the model reads all of it.
+    #[test]
+    fn a_frame_without_a_horizon_is_read_whole() {
+        let mut noise = Pcg64::seed_from_u64(7);
+        let frame = Frame16 {
+            width: 320,
+            height: 256,
+            data: (0..320 * 256).map(|_| 3000 + noise.random_range(0..12u16)).collect(),
+        };
+        assert_eq!(ImageSky::default().sea_top_row(&frame.view()), None);
+    }
+}
+
 mod bad_models {
     use super::*;
 

@@ -84,63 +84,9 @@ impl SeaTopEstimator {
             sea_top.fill(0);
             return;
         }
-        // Per strip: the lowest significant step (its significance set by the strongest one).
-        let mut tops = Vec::with_capacity(n_strips);
-        for s in 0..n_strips {
-            let p = &strip_means[s * height..(s + 1) * height];
-            self.steps.clear();
-            self.steps.resize(height, 0.0);
-            let mut prefix = Vec::with_capacity(height + 1);
-            prefix.push(0.0f64);
-            for &v in p {
-                prefix.push(prefix[prefix.len() - 1] + f64::from(v));
-            }
-            let mut best = (0.0f32, 0usize);
-            for y in k..=height - k {
-                let above = (prefix[y] - prefix[y - k]) / k as f64;
-                let below = (prefix[y + k] - prefix[y]) / k as f64;
-                let step = (below - above).abs() as f32;
-                self.steps[y] = step;
-                if step > best.0 {
-                    best = (step, y);
-                }
-            }
-            // The step's own noise, from the lower half of the strip (sea in any usable view):
-            // a land-to-sea step may be far weaker than the sky-to-land one above it, so
-            // significance is judged against the noise, not only against the strongest step.
-            let mut lower: Vec<f32> = self.steps[height / 2..height - k].to_vec();
-            let noise = if lower.is_empty() {
-                0.0
-            } else {
-                let mid = lower.len() / 2;
-                *lower.select_nth_unstable_by(mid, f32::total_cmp).1
-            };
-            let floor = (best.0 * self.step_fraction).min(8.0 * noise).max(self.min_step).max(4.0 * noise);
-            // Lowest local maximum of the step above the floor that is the top of open sea: the
-            // rows above it must differ from the sea below for a band as tall as a headland (or
-            // up to the top of the image). A boat also makes steps, at its top and bottom, but
-            // the water above it looks like the water below, so its steps are passed over.
-            let mut lowest = None;
-            for y in (k..=height - k).rev() {
-                let v = self.steps[y];
-                if v >= floor
-                    && v >= self.steps[y - 1]
-                    && (y + 1 >= height || v >= self.steps[y + 1])
-                    && self.sea_below(p, y, v)
-                {
-                    lowest = Some(y);
-                    break;
-                }
-            }
-            let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
-            tops.push((centre, if best.0 >= self.min_step { lowest.map(|y| y as f32) } else { None }));
-        }
-        // Horizon row per strip centre: a robust line through each strip's lowest significant
-        // step (the top of the sea); strips where a headland or a ship made that step lower are
-        // outliers to the line.
         let line = match horizon {
             Some(_) => None,
-            None => fit_line(&tops),
+            None => self.horizon_line(strip_means, width, height),
         };
         let horizon_at = |x: usize| -> f32 {
             match horizon {
@@ -209,6 +155,72 @@ impl SeaTopEstimator {
 }
 
 impl SeaTopEstimator {
+    /// The horizon found in the image, as `(a, b)` of `row = a + b · column`: a robust line
+    /// through each strip's lowest significant step (the top of the sea; strips where a headland
+    /// or a ship made that step lower are outliers to the line). [`SeaTopEstimator::estimate`]
+    /// masks land below it; the model skips the sky above it when there is no calibration.
+    /// `None` when no strip shows a horizon step, or the frame is too short to look for one.
+    pub fn horizon_line(&mut self, strip_means: &[f32], width: usize, height: usize) -> Option<(f32, f32)> {
+        let n_strips = width.div_ceil(STRIP_WIDTH_PX);
+        debug_assert_eq!(strip_means.len(), n_strips * height);
+        let k = self.step_half_px.max(1);
+        if height < 4 * k || width == 0 {
+            return None;
+        }
+        // Per strip: the lowest significant step (its significance set by the strongest one).
+        let mut tops = Vec::with_capacity(n_strips);
+        for s in 0..n_strips {
+            let p = &strip_means[s * height..(s + 1) * height];
+            self.steps.clear();
+            self.steps.resize(height, 0.0);
+            let mut prefix = Vec::with_capacity(height + 1);
+            prefix.push(0.0f64);
+            for &v in p {
+                prefix.push(prefix[prefix.len() - 1] + f64::from(v));
+            }
+            let mut best = (0.0f32, 0usize);
+            for y in k..=height - k {
+                let above = (prefix[y] - prefix[y - k]) / k as f64;
+                let below = (prefix[y + k] - prefix[y]) / k as f64;
+                let step = (below - above).abs() as f32;
+                self.steps[y] = step;
+                if step > best.0 {
+                    best = (step, y);
+                }
+            }
+            // The step's own noise, from the lower half of the strip (sea in any usable view):
+            // a land-to-sea step may be far weaker than the sky-to-land one above it, so
+            // significance is judged against the noise, not only against the strongest step.
+            let mut lower: Vec<f32> = self.steps[height / 2..height - k].to_vec();
+            let noise = if lower.is_empty() {
+                0.0
+            } else {
+                let mid = lower.len() / 2;
+                *lower.select_nth_unstable_by(mid, f32::total_cmp).1
+            };
+            let floor = (best.0 * self.step_fraction).min(8.0 * noise).max(self.min_step).max(4.0 * noise);
+            // Lowest local maximum of the step above the floor that is the top of open sea: the
+            // rows above it must differ from the sea below for a band as tall as a headland (or
+            // up to the top of the image). A boat also makes steps, at its top and bottom, but
+            // the water above it looks like the water below, so its steps are passed over.
+            let mut lowest = None;
+            for y in (k..=height - k).rev() {
+                let v = self.steps[y];
+                if v >= floor
+                    && v >= self.steps[y - 1]
+                    && (y + 1 >= height || v >= self.steps[y + 1])
+                    && self.sea_below(p, y, v)
+                {
+                    lowest = Some(y);
+                    break;
+                }
+            }
+            let centre = (s * STRIP_WIDTH_PX + STRIP_WIDTH_PX / 2).min(width - 1) as f32;
+            tops.push((centre, if best.0 >= self.min_step { lowest.map(|y| y as f32) } else { None }));
+        }
+        fit_line(&tops)
+    }
+
     /// Whether row `y` of strip profile `p` (a step of size `step`) is the top of open sea.
     ///
     /// The sea level is the median of the `land_min_px` rows from `y` down (a boat there is

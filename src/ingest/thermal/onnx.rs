@@ -59,6 +59,8 @@ pub mod bands;
 pub use bands::{Bands, RangeAdaptive};
 /// Which combination runs: classical, cascaded or model alone, picked at start-up.
 pub mod choice;
+/// Without a calibration: the horizon found in the image, so the model skips the sky anyway.
+pub mod sky;
 pub use choice::{AnyDetector, DetectorKind, VERIFIED_PROPOSER_SIGMA};
 
 /// The model the project trains and ships (`assets/models/MODEL.md`), relative to the repository
@@ -105,6 +107,9 @@ pub struct OnnxConfig {
     /// The split row [`bands::split_row`] found from the calibration (set by
     /// [`calibrated_detector`](super::calibrated_detector)); `None` (no calibration) runs one pass.
     pub near_top_row: Option<usize>,
+    /// Without [`OnnxConfig::sea_top_row`], find the horizon in each frame ([`sky`]) and feed the
+    /// model from a little above it: a camera with no calibration skips its sky too.
+    pub sky_from_image: bool,
 }
 
 impl OnnxConfig {
@@ -123,6 +128,7 @@ impl OnnxConfig {
             sea_top_row: None,
             range_adaptive: Some(RangeAdaptive::default()),
             near_top_row: None,
+            sky_from_image: true,
         }
     }
 }
@@ -273,6 +279,8 @@ pub struct Onnx {
     agc: agc::AgcState,
     input: Vec<f32>,
     candidates: Vec<Candidate>,
+    /// Finds the horizon in frames when there is no calibration ([`OnnxConfig::sky_from_image`]).
+    sky: sky::ImageSky,
     stats: OnnxStats,
 }
 
@@ -322,6 +330,7 @@ impl Onnx {
             size,
             input: Vec::new(),
             candidates: Vec::new(),
+            sky: sky::ImageSky::default(),
             stats: OnnxStats::default(),
         };
         // Probe: the actual output shape decides the layout and the class count.
@@ -382,8 +391,13 @@ impl Onnx {
     /// free-size model with [`OnnxConfig::sea_top_row`] set, the rows from there to the bottom,
     /// moved up so the height is a multiple of the stride (no padded rows to infer on).
     pub fn sea_region(&self, frame: &FrameView<'_>) -> Region {
+        self.region_from(frame, self.cfg.sea_top_row)
+    }
+
+    /// [`Onnx::sea_region`] for the sea starting at row `top`.
+    fn region_from(&self, frame: &FrameView<'_>, top: Option<usize>) -> Region {
         let whole = Region::whole(frame);
-        match (self.size, self.cfg.sea_top_row) {
+        match (self.size, top) {
             (InputSize::Free, Some(top)) if self.cfg.input_size.is_none() && top < whole.h => {
                 let s = self.cfg.stride_px.max(1);
                 let h = ((whole.h - top).div_ceil(s) * s).min(whole.h);
@@ -553,7 +567,11 @@ impl Detector for Onnx {
         let result = match self.bands(frame) {
             Some(b) => self.band_candidates(frame, &b, window, &mut cands),
             None => {
-                let region = self.sea_region(frame);
+                let top = match self.cfg.sea_top_row {
+                    None if self.cfg.sky_from_image => self.sky.sea_top_row(frame),
+                    top => top,
+                };
+                let region = self.region_from(frame, top);
                 self.candidates_in(frame, region, window, self.cfg.confidence, &mut cands)
             }
         };
