@@ -387,9 +387,11 @@ impl Onnx {
         }
     }
 
-    /// The part of `frame` [`Detector::detect`] feeds the model: the whole frame, or for a
-    /// free-size model with [`OnnxConfig::sea_top_row`] set, the rows from there to the bottom,
-    /// moved up so the height is a multiple of the stride (no padded rows to infer on).
+    /// The part of `frame` a calibrated [`Detector::detect`] feeds the model in one pass: the
+    /// whole frame, or for a free-size model with [`OnnxConfig::sea_top_row`] set, the rows from
+    /// there to the bottom, moved up so the height is a multiple of the stride (no padded rows to
+    /// infer on). Without a calibration `detect` starts at the sky it finds in each frame instead
+    /// ([`OnnxConfig::sky_from_image`]).
     pub fn sea_region(&self, frame: &FrameView<'_>) -> Region {
         self.region_from(frame, self.cfg.sea_top_row)
     }

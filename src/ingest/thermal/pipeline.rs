@@ -57,6 +57,9 @@ impl DetectorChoice {
         if let HorizonSource::Calibrated(rows) = &horizon {
             onnx.sea_top_row = sea_top_row(rows);
         }
+        // The model looks for the horizon in the image only where the classical detector would:
+        // `HorizonSource::None` says the whole frame is sea.
+        onnx.sky_from_image = matches!(horizon, HorizonSource::FromImage);
         if let (Some((camera, head)), Some(ra)) = (camera, &onnx.range_adaptive) {
             onnx.near_top_row = split_row(camera, head, ra);
             tracing::debug!(split_row = ?onnx.near_top_row, "range-adaptive resolution: half resolution from this row down");
