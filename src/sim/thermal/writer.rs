@@ -58,7 +58,7 @@ impl Ffv1Writer {
             .field("height", i32::try_from(height).map_err(|e| err(e.to_string()))?)
             .field("framerate", gst::Fraction::new(fps.max(1) as i32, 1))
             .build();
-        let frame_bytes = (width * height * 2) as u64;
+        let frame_bytes = (row_stride(width) * height) as u64;
         let src = gst_app::AppSrc::builder()
             .caps(&caps)
             .format(gst::Format::Time)
@@ -107,9 +107,7 @@ impl Ffv1Writer {
                 frame.width, frame.height, self.width, self.height
             )));
         }
-        // GStreamer lays raw video rows out on 4-byte strides: an odd width gets 2 bytes of
-        // padding a row, or the encoder finds the buffer too small and drops the frame.
-        let stride = (self.width * 2).next_multiple_of(4);
+        let stride = row_stride(self.width);
         let mut bytes = vec![0u8; stride * self.height];
         for (row, out) in frame.data.chunks_exact(self.width.max(1)).zip(bytes.chunks_exact_mut(stride.max(1))) {
             for (v, o) in row.iter().zip(out.chunks_exact_mut(2)) {
@@ -152,6 +150,13 @@ impl Ffv1Writer {
         let _ = self.pipeline.set_state(gst::State::Null);
         result
     }
+}
+
+/// Bytes of one `GRAY16_LE` row in a buffer: GStreamer lays raw video rows out on 4-byte
+/// strides, so an odd width gets 2 bytes of padding a row (without them the encoder finds the
+/// buffer too small and drops the frame).
+fn row_stride(width: usize) -> usize {
+    (width * 2).next_multiple_of(4)
 }
 
 fn bus_error(pipeline: &gst::Pipeline) -> Option<String> {
